@@ -1,0 +1,72 @@
+// One build for every entry: ESM and CommonJS for bundlers and Node, an IIFE for the script tag.
+// Types come from `tsc -p tsconfig.build.json` (see the build script).
+import { readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import resolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+/** Package entries: `exports` subpath → source file. */
+const entries = {
+  index: 'src/index.ts',
+  // edge: 'src/edge/index.ts',
+  sink: 'src/sink/index.ts',
+};
+
+// Dependencies stay imports in the library builds; the app's bundler resolves them once.
+const external = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
+].map((name) => new RegExp(`^${name}(/|$)`));
+
+const plugins = () => [
+  replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(pkg.version) } }),
+  json({ preferConst: true }),
+  resolve({ browser: true }),
+  commonjs(),
+  typescript({
+    tsconfig: './tsconfig.build.json',
+    compilerOptions: { declaration: false, emitDeclarationOnly: false, sourceMap: true, outDir: 'dist', rootDir: 'src' },
+  }),
+];
+
+/** The JSON Schema of the wire format ships beside the code. */
+const schemaFile = {
+  name: 'event-schema',
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'event.schema.json', source: readFileSync('src/core/event.schema.json', 'utf8') });
+  },
+};
+
+export default ([
+  {
+    input: entries,
+    external: [...external, /^node:/],
+    plugins: [...plugins(), schemaFile],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: { cli: 'src/cli/index.ts' },
+    external: [...external, /^node:/],
+    plugins: plugins(),
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node', sourcemap: true },
+  },
+  {
+    input: 'src/index.ts',
+    plugins: plugins(),
+    output: {
+      file: 'dist/tracebeam.min.js',
+      format: 'iife',
+      name: 'tracebeam',
+      sourcemap: true,
+      plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
+    },
+  },
+]).filter(Boolean);

@@ -1,0 +1,155 @@
+/**
+ * The runtime-agnostic client: the public API, the current trace, integrations and the delivery
+ * pipeline. What the runtime offers (a fetch, a beacon, the page's URL, page-exit signals) comes in
+ * as a `Platform`, so the browser, the edge and the tests each pass their own.
+ */
+import { toErrorInfo } from './error-info';
+import { buildEvent, type EventRecord } from './event';
+import { newTraceId } from './ids';
+import { createDebug, report } from './logger';
+import { resolveOptions } from './options';
+import { normalize } from './serialize';
+import { BEACON_MAX_BYTES, createPipeline, utf8Length } from './transport/pipeline';
+import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext } from './types';
+
+export interface Platform {
+  /** The fetch to send with, captured before any integration patches the global one. */
+  fetch: typeof fetch;
+  sendBeacon?: (url: string, body: string) => boolean;
+  /** Resolves a relative `sink`. */
+  baseUrl?: string;
+  pageUrl?: () => string | undefined;
+  sessionId?: () => string | undefined;
+  /** Whether this session keeps its non-error events, given `sampleRate`; a fresh draw by default. */
+  isSampled?: (sampleRate: number) => boolean;
+  initialTrace?: TraceContext;
+  /** Calls back with true when the page is hidden or leaving, false when it is back; returns an unsubscribe. */
+  onVisibility?: (callback: (hidden: boolean) => void) => () => void;
+  random?: () => number;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+
+/** The largest event, with room for the envelope: one event always fits one beacon. */
+const MAX_EVENT_BYTES = BEACON_MAX_BYTES - 100;
+
+const copy = (attributes: unknown): Attributes | undefined =>
+  attributes && typeof attributes === 'object' ? { ...attributes } : undefined;
+
+function stringify(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A `beforeSend` may hand back something JSON can't take (a cycle, a BigInt).
+    return JSON.stringify(normalize(value));
+  }
+}
+
+export function createCoreClient(input: ClientOptions, platform: Platform): Client {
+  const [options, problem] = resolveOptions(input, platform.baseUrl);
+  // A wrong option leaves a client of the same shape that does nothing.
+  let stopped = !!problem;
+  if (problem) report(problem + '; telemetry is off.');
+  const debug = createDebug(options.debug);
+  const sampled = (platform.isSampled ?? ((rate) => Math.random() < rate))(options.sampleRate);
+  // Empty strings are the defaults; they stay out of the events.
+  const base = { service: options.service, release: options.release || undefined, environment: options.environment || undefined };
+  let userId: string | undefined;
+  let context: Attributes | undefined;
+
+  function serialize(record: EventRecord): string | null {
+    let event: TelemetryEvent | null = buildEvent(record, { ...base, session_id: platform.sessionId?.() });
+    try {
+      event = options.beforeSend!(event);
+    } catch (error) {
+      report('beforeSend threw, so its event was dropped:', error);
+      return null;
+    }
+    if (!event || typeof event !== 'object') return null;
+    let json = stringify(event);
+    if (utf8Length(json) > MAX_EVENT_BYTES) json = stringify(normalize(event, 3));
+    if (utf8Length(json) > MAX_EVENT_BYTES) {
+      const { id, timestamp, level, event: name, service, trace_id, span_id, sdk } = event;
+      json = stringify({ id, timestamp, level, event: name, service, trace_id, span_id, sdk, truncated: true });
+    }
+    return json;
+  }
+
+  const pipeline = createPipeline<EventRecord>({
+    ...options,
+    ...platform,
+    serialize,
+    droppedNotice: (count) =>
+      stringify(buildEvent({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.trace.traceId }, base)),
+    debug,
+  });
+
+  /** The public methods never throw into the page: a failure is at most a debug message. */
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => unknown) =>
+    (...args: A): void => {
+      try {
+        fn(...args);
+      } catch (error) {
+        debug(String(error));
+      }
+    };
+
+  const client: Client = {
+    options,
+    trace: platform.initialTrace ?? { traceId: newTraceId(), flags: 1 },
+    capture: guard((event: CaptureInput) => {
+      const { trace } = client;
+      if (stopped || (!sampled && event.level !== 'error')) return;
+      pipeline.add(
+        {
+          input: event,
+          time: event.time ?? Date.now(),
+          traceId: event.trace_id ?? trace.traceId,
+          spanId: event.trace_id ? event.span_id : (event.span_id ?? trace.spanId),
+          userId,
+          context,
+          url: event.url ?? platform.pageUrl?.(),
+        },
+        event.level === 'error',
+      );
+    }),
+    log: (level, event, attributes) =>
+      // A shallow copy: the app may reuse its object, and what counts is what it held at the call.
+      client.capture({ level: LEVELS.includes(level) ? level : 'info', event, attributes: copy(attributes) }),
+    captureError: guard((error, attributes) =>
+      client.capture({ level: 'error', event: 'client_error', error: toErrorInfo(error, true), attributes: copy(attributes) }),
+    ),
+    setUser(user) {
+      const id = (user as { id?: unknown } | null)?.id;
+      userId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+    },
+    setContext(next) {
+      context = { ...context, ...copy(next) };
+    },
+    traceId: () => client.trace.traceId,
+    flush: () => pipeline.flush('manual'),
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      teardowns.reverse().forEach((teardown) => guard(teardown)());
+      unsubscribe?.();
+      await pipeline.flush('manual');
+      pipeline.stop();
+    },
+  };
+
+  const teardowns: Array<() => void> = [];
+  const unsubscribe = stopped ? undefined : platform.onVisibility?.((hidden) => pipeline.setHidden(hidden));
+  if (!stopped) {
+    for (const integration of options.integrations) {
+      try {
+        const teardown = integration.setup(client);
+        if (typeof teardown === 'function') teardowns.push(teardown);
+      } catch (error) {
+        report(`integration ${String(integration?.name)} failed to start:`, error);
+      }
+    }
+  }
+  return client;
+}

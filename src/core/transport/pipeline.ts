@@ -1,0 +1,179 @@
+/**
+ * The delivery pipeline: when to flush (count, bytes, timer, page hidden) and how (one POST at a
+ * time, back-off on failure, beacons at page exit). Records are serialized in a microtask after the
+ * call that made them, so the app's call returns at once.
+ */
+import type { Debug } from '../logger';
+import { backoff, postBatch } from './http';
+import { type Entry, evict, take } from './queue';
+
+export type FlushReason = 'count' | 'bytes' | 'timer' | 'page_hidden' | 'retry' | 'manual';
+
+/** Browsers refuse keepalive bodies beyond 64 KiB in flight; this leaves room for headers. */
+export const BEACON_MAX_BYTES = 60_000;
+const ENVELOPE_BYTES = '{"events":[]}'.length;
+
+export interface PipelineOptions<R> {
+  sink: string;
+  fetch: typeof fetch;
+  sendBeacon?: (url: string, body: string) => boolean;
+  maxEvents: number;
+  maxBytes: number;
+  flushIntervalMs: number;
+  maxQueue: number;
+  /** Builds and serializes one record; null means it was dropped on purpose (`beforeSend`). */
+  serialize(record: R): string | null;
+  /** The serialized `events_dropped` event for `count` evicted events. */
+  droppedNotice(count: number): string;
+  debug: Debug;
+  random?: () => number;
+}
+
+export interface Pipeline<R> {
+  add(record: R, isError: boolean): void;
+  flush(reason: FlushReason): Promise<void>;
+  /** While hidden, everything (also what arrives later) leaves at once by beacon. */
+  setHidden(hidden: boolean): void;
+  stop(): void;
+}
+
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Up to U+07FF two bytes, above three; a surrogate pair is two units for four bytes.
+    if (code > 127) bytes += code > 2047 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+const toBody = (entries: Array<Entry<unknown>>): string => `{"events":[${entries.map((e) => e.json)}]}`;
+
+export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
+  const queue: Array<Entry<R>> = [];
+  let inFlight: Array<Entry<R>> = [];
+  let sending: Promise<void> | undefined;
+  let scheduled = false;
+  let hidden = false;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let retrying = false;
+  let attempt = 0;
+  // The one unsent drop notice: later evictions raise its count instead of adding notices.
+  let notice: Entry<R> | undefined;
+  let dropped = 0;
+  let evicted = 0;
+
+  function schedule(reason: FlushReason, ms: number): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => flush(reason), ms);
+    // In Node and edge runtimes a pending flush must not keep the process alive.
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  function add(record: R, isError: boolean): void {
+    if (stopped) return;
+    queue.push({ record, isError, bytes: 0 });
+    evicted += evict(queue, o.maxQueue);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        if (hidden) return sendAtExit();
+        const bytes = prepare();
+        if (retrying || !queue.length) return;
+        if (queue.length >= o.maxEvents) void flush('count');
+        else if (bytes >= o.maxBytes) void flush('bytes');
+        else if (!timer) schedule('timer', o.flushIntervalMs);
+      });
+    }
+  }
+
+  /** Serializes what waits unserialized, adds the drop notice; returns the bytes waiting. */
+  function prepare(): number {
+    let bytes = 0;
+    if (evicted) {
+      if (!notice || !queue.includes(notice)) {
+        dropped = 0;
+        // Marked as an error so that eviction never takes the notice itself.
+        queue.push((notice = { isError: true, bytes: 0 } as Entry<R>));
+        evicted += evict(queue, o.maxQueue);
+      }
+      notice.json = o.droppedNotice((dropped += evicted));
+      notice.bytes = evicted = 0;
+    }
+    for (const entry of queue.slice()) {
+      entry.json ??= o.serialize(entry.record) ?? undefined;
+      if (entry.json === undefined) queue.splice(queue.indexOf(entry), 1);
+      else bytes += entry.bytes ||= utf8Length(entry.json) + 1;
+    }
+    return bytes;
+  }
+
+  function flush(reason: FlushReason): Promise<void> {
+    if (hidden || stopped) return Promise.resolve(hidden ? sendAtExit() : undefined);
+    // One request at a time: flushes asked for meanwhile run after it, in order.
+    return (sending = (sending ?? Promise.resolve()).then(() => drain(reason)).catch(() => o.debug('flush failed')));
+  }
+
+  async function drain(reason: FlushReason): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    retrying = false;
+    prepare();
+    for (let batch; (batch = take(queue, o.maxEvents, o.maxBytes - ENVELOPE_BYTES)).length; ) {
+      inFlight = batch;
+      const result = await postBatch(o.fetch, o.sink, toBody(batch));
+      inFlight = [];
+      if (typeof result !== 'number') {
+        attempt = 0;
+        o.debug(`${result} ${batch.length} events (${reason})`);
+        continue;
+      }
+      queue.unshift(...batch.filter((entry) => !entry.sent));
+      const wait = result >= 0 ? result : backoff(attempt++, o.random);
+      o.debug(`retry in ${wait} ms`);
+      retrying = true;
+      if (!stopped) schedule('retry', wait);
+      return;
+    }
+  }
+
+  /** Page exit: synchronous, beacons of at most BEACON_MAX_BYTES, keepalive fetch when one is refused. */
+  function sendAtExit(): void {
+    prepare();
+    const entries = inFlight.filter((entry) => !entry.sent).concat(queue.splice(0));
+    while (entries.length) {
+      const chunk = take(entries, Infinity, BEACON_MAX_BYTES - ENVELOPE_BYTES);
+      const body = toBody(chunk);
+      chunk.forEach((entry) => (entry.sent = true));
+      if (!beacon(body)) {
+        void postBatch(o.fetch, o.sink, body, true).then((result) => {
+          // Still here (the tab was only hidden): the queue tries again later.
+          if (typeof result === 'number') queue.unshift(...chunk.map((entry) => ({ ...entry, sent: false })));
+        });
+      }
+    }
+  }
+
+  function beacon(body: string): boolean {
+    try {
+      return !!o.sendBeacon?.(o.sink, body);
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    add,
+    flush,
+    setHidden(value) {
+      hidden = value;
+      if (value) sendAtExit();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

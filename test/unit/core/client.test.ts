@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCoreClient, type Platform } from '../../../src/core/client';
+import type { ClientOptions, Integration } from '../../../src/core/types';
+import { recordingFetch } from './recording-fetch';
+
+const SINK = 'https://logs.test/api/log';
+
+function setup(options: Partial<ClientOptions> = {}, platform: Partial<Platform> = {}) {
+  const fake = recordingFetch(202);
+  const client = createCoreClient({ sink: SINK, service: 'web', ...options } as ClientOptions, { fetch: fake.fetch, ...platform });
+  return { client, fake };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('client', () => {
+  it('logs structured events with the options, trace, user and context', async () => {
+    const { client, fake } = setup({ release: '1.4.2', environment: 'production' }, { pageUrl: () => 'https://shop.test/cart', sessionId: () => 's-1' });
+    client.setUser({ id: '42' });
+    client.setContext({ tenant_id: 't1' });
+    client.log('info', 'checkout_started', { cart_items: 3 });
+    await client.flush();
+    expect(fake.calls[0].url).toBe(SINK);
+    expect(fake.events()).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        event: 'checkout_started',
+        service: 'web',
+        release: '1.4.2',
+        environment: 'production',
+        trace_id: client.traceId(),
+        session_id: 's-1',
+        url: 'https://shop.test/cart',
+        user_id: '42',
+        tenant_id: 't1',
+        cart_items: 3,
+      }),
+    ]);
+  });
+
+  it('keeps what the attributes held at the call, not later changes to the object', async () => {
+    const { client, fake } = setup();
+    const attributes = { step: 1 };
+    client.log('info', 'x', attributes);
+    attributes.step = 2;
+    await client.flush();
+    expect(fake.events()[0].step).toBe(1);
+  });
+
+  it('captures errors as client_error with handled: true', async () => {
+    const { client, fake } = setup();
+    client.captureError(new TypeError('nope'), { component: 'Cart' });
+    client.captureError('a string');
+    await client.flush();
+    const [first, second] = fake.events();
+    expect(first).toMatchObject({ level: 'error', event: 'client_error', component: 'Cart', error: { type: 'TypeError', message: 'nope', handled: true } });
+    expect(first.error?.stack).toContain('TypeError: nope');
+    expect(second.error).toEqual({ type: 'string', message: 'a string', handled: true });
+  });
+
+  it('logs an unknown level as info instead of failing', async () => {
+    const { client, fake } = setup();
+    client.log('verbose' as 'info', 'x');
+    await client.flush();
+    expect(fake.events()[0].level).toBe('info');
+  });
+
+  it('takes only ids from setUser', async () => {
+    const { client, fake } = setup();
+    client.setUser({ id: 7, email: 'jane@example.com' } as unknown as { id: string });
+    client.log('info', 'a');
+    client.setUser(null);
+    client.log('info', 'b');
+    await client.flush();
+    expect(fake.events().map((e) => e.user_id)).toEqual(['7', undefined]);
+    expect(JSON.stringify(fake.calls[0].events)).not.toContain('jane@');
+  });
+
+  it('stamps events with the current trace, which integrations may replace', async () => {
+    const { client, fake } = setup();
+    const first = client.traceId();
+    client.log('info', 'a');
+    client.trace = { traceId: 'f'.repeat(32), flags: 1 };
+    client.log('info', 'b');
+    client.capture({ level: 'info', event: 'http_request', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) });
+    await client.flush();
+    expect(fake.events().map((e) => [e.trace_id, e.span_id])).toEqual([
+      [first, undefined],
+      ['f'.repeat(32), undefined],
+      ['a'.repeat(32), 'b'.repeat(16)],
+    ]);
+  });
+
+  it('lets beforeSend change or drop events', async () => {
+    const { client, fake } = setup({
+      beforeSend: (event) => (event.event === 'noise' ? null : { ...event, reviewed: true }),
+    });
+    client.log('info', 'noise');
+    client.log('info', 'signal');
+    await client.flush();
+    expect(fake.events()).toEqual([expect.objectContaining({ event: 'signal', reviewed: true })]);
+  });
+
+  it('drops the event and says so when beforeSend throws', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { client, fake } = setup({
+      beforeSend: () => {
+        throw new Error('bug in beforeSend');
+      },
+    });
+    client.log('info', 'x');
+    await client.flush();
+    expect(fake.calls).toHaveLength(0);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('beforeSend threw'), expect.any(Error));
+  });
+
+  it('keeps only errors in a session sampled out', async () => {
+    const { client, fake } = setup({ sampleRate: 0.5 }, { isSampled: (rate) => (expect(rate).toBe(0.5), false) });
+    client.log('info', 'kept_out');
+    client.captureError(new Error('always kept'));
+    await client.flush();
+    expect(fake.events().map((e) => e.event)).toEqual(['client_error']);
+  });
+
+  it('shrinks an event too large for one beacon, and marks it truncated', async () => {
+    const { client, fake } = setup();
+    const huge = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'x'.repeat(5_000)]));
+    client.log('info', 'huge', huge);
+    await client.flush();
+    const [event] = fake.events();
+    expect(event).toMatchObject({ event: 'huge', truncated: true, trace_id: client.traceId() });
+    expect(JSON.stringify(event).length).toBeLessThan(60_000);
+  });
+
+  it('sets integrations up with the client and undoes them at shutdown, in reverse order', async () => {
+    const order: string[] = [];
+    const integration = (name: string): Integration => ({
+      name,
+      setup: (c) => {
+        expect(c.options.service).toBe('web');
+        order.push(`setup ${name}`);
+        return () => order.push(`teardown ${name}`);
+      },
+    });
+    const { client } = setup({ integrations: [integration('a'), integration('b')] });
+    await client.shutdown();
+    await client.shutdown();
+    expect(order).toEqual(['setup a', 'setup b', 'teardown b', 'teardown a']);
+  });
+
+  it('survives integrations that throw while starting or stopping', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { client, fake } = setup({
+      integrations: [
+        { name: 'bad-start', setup: () => { throw new Error('x'); } },
+        { name: 'bad-stop', setup: () => () => { throw new Error('y'); } },
+      ],
+    });
+    client.log('info', 'still_works');
+    await expect(client.shutdown()).resolves.toBeUndefined();
+    expect(fake.events().map((e) => e.event)).toEqual(['still_works']);
+  });
+
+  it('sends what waits at shutdown, then nothing more', async () => {
+    const { client, fake } = setup();
+    client.log('info', 'last');
+    await client.shutdown();
+    client.log('info', 'after');
+    await client.flush();
+    expect(fake.events().map((e) => e.event)).toEqual(['last']);
+  });
+
+  it('beacons the queue when the platform says the page is hidden', async () => {
+    let hide!: (hidden: boolean) => void;
+    const beacons: string[] = [];
+    const { client } = setup({}, { onVisibility: (cb) => ((hide = cb), () => undefined), sendBeacon: (_, body) => beacons.push(body) > 0 });
+    client.log('info', 'bye');
+    await Promise.resolve();
+    hide(true);
+    expect(JSON.parse(beacons[0]).events[0].event).toBe('bye');
+  });
+
+  it('never throws from the public API, whatever it is handed', async () => {
+    const { client, fake } = setup();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => {
+      client.log(undefined as never, undefined as never, cyclic);
+      client.log('info', 'x', 'not an object' as never);
+      client.captureError(undefined);
+      client.setUser(undefined as never);
+      client.setContext(null as never);
+      client.setContext('x' as never);
+    }).not.toThrow();
+    await client.flush();
+    expect(fake.events()).toHaveLength(3);
+  });
+});
+
+describe('client with wrong options', () => {
+  it.each([
+    [{ sink: undefined }, 'option `sink`'],
+    [{ sink: 'http://[' }, 'option `sink`'],
+    [{ sampleRate: 'all' }, 'option `sampleRate`'],
+    [{ service: '' }, 'option `service`'],
+  ])('reports %j once by name and does nothing', async (bad, message) => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const setupSpy = vi.fn();
+    const { client, fake } = setup({ ...bad, integrations: [{ name: 'x', setup: setupSpy }] } as Partial<ClientOptions>);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0][0]).toContain(message);
+    client.log('info', 'x');
+    client.captureError(new Error('x'));
+    await client.flush();
+    await client.shutdown();
+    expect(fake.calls).toHaveLength(0);
+    expect(setupSpy).not.toHaveBeenCalled();
+    expect(client.traceId()).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
