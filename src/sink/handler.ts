@@ -118,12 +118,19 @@ function parseBody(bytes: Uint8Array): Parsed {
     return { ok: false, message: `body must be a JSON object, not ${kind(body)}: ${SHAPE}` };
   }
   if (!('events' in body)) return { ok: false, message: `body has no "events": ${SHAPE}` };
-  const events = (body as { events: unknown }).events;
+  const { events, shared } = body as { events: unknown; shared?: unknown };
   if (!Array.isArray(events)) {
     return { ok: false, message: `"events" must be an array, not ${kind(events)}: ${SHAPE}` };
   }
-  return { ok: true, events };
+  if (shared === undefined) return { ok: true, events };
+  if (shared === null || typeof shared !== 'object' || Array.isArray(shared)) {
+    return { ok: false, message: `"shared" must be an object of fields common to every event, not ${kind(shared)}` };
+  }
+  // Page-exit bodies send the fields every event has in common once; each event's own fields win.
+  return { ok: true, events: events.map((event) => (isObject(event) ? { ...shared, ...event } : event)) };
 }
+
+const isObject = (value: unknown): value is object => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 async function ingest(
   events: unknown[],

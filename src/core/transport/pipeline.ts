@@ -4,6 +4,7 @@
  * call that made them, so the app's call returns at once.
  */
 import type { Debug } from '../logger';
+import { ENVELOPE_BYTES, hoistShared, toBody } from './envelope';
 import { backoff, postBatch } from './http';
 import { type Entry, evict, take } from './queue';
 
@@ -11,7 +12,6 @@ export type FlushReason = 'count' | 'bytes' | 'timer' | 'page_hidden' | 'retry' 
 
 /** Browsers refuse keepalive bodies beyond 64 KiB in flight; this leaves room for headers. */
 export const BEACON_MAX_BYTES = 60_000;
-const ENVELOPE_BYTES = '{"events":[]}'.length;
 
 export interface PipelineOptions<R> {
   sink: string;
@@ -46,8 +46,6 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
-
-const toBody = (entries: Array<Entry<unknown>>): string => `{"events":[${entries.map((e) => e.json)}]}`;
 
 export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
   const queue: Array<Entry<R>> = [];
@@ -123,7 +121,7 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
     prepare();
     for (let batch; (batch = take(queue, o.maxEvents, o.maxBytes - ENVELOPE_BYTES)).length; ) {
       inFlight = batch;
-      const result = await postBatch(o.fetch, o.sink, toBody(batch));
+      const result = await postBatch(o.fetch, o.sink, toBody(batch.map((entry) => entry.json)));
       inFlight = [];
       if (typeof result !== 'number') {
         attempt = 0;
@@ -139,13 +137,22 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
     }
   }
 
-  /** Page exit: synchronous, beacons of at most BEACON_MAX_BYTES, keepalive fetch when one is refused. */
+  /**
+   * Page exit: synchronous, beacons of at most BEACON_MAX_BYTES, a keepalive fetch when one is
+   * refused. The batch in flight goes again (a closing page cancels it; the sink drops repeats), and
+   * errors go first, so that if the browser's 64 KiB allowance runs out, it is not on them.
+   */
   function sendAtExit(): void {
     prepare();
     const entries = inFlight.filter((entry) => !entry.sent).concat(queue.splice(0));
-    while (entries.length) {
-      const chunk = take(entries, Infinity, BEACON_MAX_BYTES - ENVELOPE_BYTES);
-      const body = toBody(chunk);
+    entries.sort((a, b) => +b.isError - +a.isError);
+    const [jsons, shared] = hoistShared(entries.map((entry) => entry.json!));
+    const room = BEACON_MAX_BYTES - ENVELOPE_BYTES - utf8Length(shared) - '"shared":,'.length;
+    // Compact copies for the beacons; the entries keep their whole events in case they must wait.
+    const compact = entries.map((entry, i) => ({ ...entry, record: entry, json: jsons[i], bytes: utf8Length(jsons[i]) + 1 }));
+    while (compact.length) {
+      const chunk = take(compact, Infinity, room).map((entry) => entry.record);
+      const body = toBody(jsons.splice(0, chunk.length), shared);
       chunk.forEach((entry) => (entry.sent = true));
       if (!beacon(body)) {
         void postBatch(o.fetch, o.sink, body, true).then((result) => {

@@ -1,0 +1,169 @@
+/**
+ * The world a page under test lives in, all on 127.0.0.1: an app origin that serves the built
+ * package, test pages, a real tracebeam sink at /api/log and a small API; and a second origin for
+ * cross-origin calls. Tests assert on what the sink received, never on SDK internals.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import type { TelemetryEvent } from 'tracebeam';
+import { createSinkHandler, toNodeListener } from 'tracebeam/sink';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
+
+/** One request as the API saw it. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request body as the sink saw it, before validation. */
+export interface SinkRequest {
+  contentType: string;
+  bytes: number;
+  status: number;
+}
+
+export interface TestApp {
+  /** The app origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** A second origin, for cross-origin calls. */
+  otherOrigin: string;
+  /** Serves `html` at a fresh path of the app origin and returns its URL. */
+  page(html: string): string;
+  /** Events the sink accepted, in order. */
+  events(): TelemetryEvent[];
+  sinkRequests: SinkRequest[];
+  /** Requests that reached the API (/api/* other than the sink), on either origin. */
+  apiRequests: SeenRequest[];
+  /** Answers the sink gives before handling (e.g. [503, 503]); empty means handle normally. */
+  sinkFailures: number[];
+  /** Waits until `predicate` holds for the events, or fails after `timeoutMs`. */
+  waitForEvents(predicate: (events: TelemetryEvent[]) => boolean, timeoutMs?: number): Promise<TelemetryEvent[]>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(): Promise<TestApp> {
+  const events: TelemetryEvent[] = [];
+  const pages = new Map<string, string>();
+  const app = {} as TestApp;
+  Object.assign(app, { sinkRequests: [], apiRequests: [], sinkFailures: [] });
+
+  const other = await listen((req, res) => api(req, res, app, true));
+  const main = await listen(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/api/log') return sink(req, res);
+    if (path.startsWith('/api/')) return api(req, res, app, false);
+    if (pages.has(path)) return send(res, 200, 'text/html', pages.get(path)!);
+    if (path.startsWith('/dist/') || path.startsWith('/node_modules/')) return file(res, path);
+    send(res, 404, 'text/plain', 'not found');
+  });
+
+  const sinkListener = toNodeListener(
+    createSinkHandler({ write: (batch) => void events.push(...batch), allowedOrigins: [other.url] }),
+  );
+  function sink(req: IncomingMessage, res: ServerResponse): void {
+    const failure = app.sinkFailures.shift();
+    let bytes = 0;
+    const record = { contentType: String(req.headers['content-type']), bytes: 0, status: failure ?? 0 };
+    app.sinkRequests.push(record);
+    req.on('data', (chunk: Buffer) => (record.bytes = bytes += chunk.length));
+    res.on('finish', () => (record.status = res.statusCode));
+    if (failure) {
+      req.resume();
+      return void send(res, failure, 'application/json', '{"error":"failure injected by the test"}');
+    }
+    sinkListener(req, res);
+  }
+
+  let counter = 0;
+  Object.assign(app, {
+    url: main.url,
+    otherOrigin: other.url,
+    page(html: string) {
+      const path = `/page-${++counter}.html`;
+      pages.set(path, html);
+      return main.url + path;
+    },
+    events: () => events.slice(),
+    async waitForEvents(predicate: (e: TelemetryEvent[]) => boolean, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (Date.now() > deadline) {
+          throw new Error(`the sink did not receive the expected events in ${timeoutMs} ms; it has: ${JSON.stringify(events.map((e) => e.event))}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return events.slice();
+    },
+    reset() {
+      events.length = 0;
+      app.sinkRequests.length = 0;
+      app.apiRequests.length = 0;
+      app.sinkFailures.length = 0;
+    },
+    close: async () => void (await Promise.all([main.close(), other.close()])),
+  });
+  return app;
+}
+
+/** The small API the pages call: echo, a status of choice, a redirect, a slow answer. */
+async function api(req: IncomingMessage, res: ServerResponse, app: TestApp, crossOrigin: boolean): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (crossOrigin) {
+    res.setHeader('access-control-allow-origin', String(req.headers.origin ?? '*'));
+    res.setHeader('access-control-expose-headers', 'x-echo');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-headers', String(req.headers['access-control-request-headers'] ?? ''));
+      res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE');
+      return send(res, 204, 'text/plain', '');
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const seen: SeenRequest = { method: String(req.method), path: url.pathname, headers: req.headers, body: Buffer.concat(chunks).toString() };
+  app.apiRequests.push(seen);
+  const status = Number(url.searchParams.get('status') ?? 200);
+  const wait = Number(url.searchParams.get('delay') ?? 0);
+  if (wait) await new Promise((r) => setTimeout(r, Math.min(wait, 10_000)));
+  if (url.pathname === '/api/redirect') {
+    res.setHeader('location', '/api/echo?redirected=1');
+    return send(res, 302, 'text/plain', '');
+  }
+  res.setHeader('x-echo', 'yes');
+  send(res, status, 'application/json', JSON.stringify(seen));
+}
+
+async function file(res: ServerResponse, path: string): Promise<void> {
+  const full = normalize(join(ROOT, path));
+  if (!full.startsWith(ROOT)) return send(res, 403, 'text/plain', 'forbidden');
+  try {
+    send(res, 200, TYPES[extname(full)] ?? 'application/octet-stream', await readFile(full));
+  } catch {
+    send(res, 404, 'text/plain', 'not found');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
