@@ -67,8 +67,10 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     }
     if (!event || typeof event !== 'object') return null;
     let json = stringify(event);
-    if (utf8Length(json) > MAX_EVENT_BYTES) json = stringify(normalize(event, 3));
-    if (utf8Length(json) > MAX_EVENT_BYTES) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: most events are cleared without counting.
+    const tooBig = (): boolean => json.length * 3 > MAX_EVENT_BYTES && utf8Length(json) > MAX_EVENT_BYTES;
+    if (tooBig()) json = stringify(normalize(event, 3));
+    if (tooBig()) {
       const { id, timestamp, level, event: name, service, trace_id, span_id, sdk } = event;
       json = stringify({ id, timestamp, level, event: name, service, trace_id, span_id, sdk, truncated: true });
     }

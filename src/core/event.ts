@@ -26,8 +26,11 @@ export interface EventBase {
   session_id?: string;
 }
 
+const SDK = { name: SDK_NAME, version: SDK_VERSION };
+
 /** Event names are snake_case so they filter like the server's: `checkoutStarted` → `checkout_started`. */
 export function toEventName(name: unknown): string {
+  if (typeof name === 'string' && /^[a-z][a-z\d_]{0,127}$/.test(name)) return name;
   const snake = String(name)
     .replace(/([a-z\d])(?=[A-Z])/g, '$1_')
     .toLowerCase()
@@ -52,7 +55,7 @@ export function buildEvent({ input, time, traceId, spanId, userId, context, url 
     vital: input.vital,
     http: input.http,
     id: newTraceId(),
-    sdk: { name: SDK_NAME, version: SDK_VERSION },
+    sdk: SDK,
   };
   // The app's attributes never overwrite the wire format's fields: a clash is kept as `attr_<name>`.
   const attributes = normalize({ ...context, ...input.attributes }) as Attributes;

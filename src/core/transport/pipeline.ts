@@ -39,6 +39,8 @@ export interface Pipeline<R> {
 
 export function utf8Length(text: string): number {
   let bytes = text.length;
+  // Telemetry is mostly ASCII, where one regex scan beats a loop in JavaScript.
+  if (!/[^\0-\x7f]/.test(text)) return bytes;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     // Up to U+07FF two bytes, above three; a surrogate pair is two units for four bytes.

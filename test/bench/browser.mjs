@@ -1,0 +1,42 @@
+// Runs a benchmark page in headless Chromium: a 127.0.0.1 server serves dist/ and the page, the
+// page's module computes its figures and exposes them as `window.result`.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join, normalize } from 'node:path';
+import { chromium } from '@playwright/test';
+import { ensureChromium } from '../../scripts/chromium.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export async function runInChromium(moduleSource, { timeoutMs = 120_000 } = {}) {
+  const page = `<!doctype html><script type="importmap">{"imports":{"tracebeam":"/dist/index.mjs","web-vitals":"/node_modules/web-vitals/dist/web-vitals.js"}}</script>
+<script type="module">${moduleSource}</script>`;
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    if (path === '/sink') return req.resume().on('end', () => res.writeHead(202).end());
+    try {
+      const body = await readFile(normalize(join(ROOT, path)));
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    const handle = await tab.waitForFunction(() => window.result, null, { timeout: timeoutMs });
+    return await handle.jsonValue();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** Median of a list of numbers. */
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
