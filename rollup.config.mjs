@@ -65,6 +65,8 @@ export default ([
       file: 'dist/tracebeam.min.js',
       format: 'iife',
       name: 'tracebeam',
+      // One file for the script tag: optional parts loaded on demand elsewhere are inlined here.
+      inlineDynamicImports: true,
       sourcemap: true,
       plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
     },

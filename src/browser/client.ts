@@ -1,15 +1,26 @@
-/** `createClient` for the browser: the core client with the page's fetch, beacon and lifecycle. */
+/**
+ * `createClient` for the browser: the core client with the page's fetch, beacon, lifecycle,
+ * session and interaction trace.
+ */
 import { createCoreClient } from '../core/client';
+import { newTraceId } from '../core/ids';
 import type { Client, ClientOptions } from '../core/types';
+import { onNewTrace, pageLoadTrace } from './interaction-trace';
+import { createSession } from './session';
 import { onVisibility } from './visibility';
 
 export function createClient(options: ClientOptions): Client {
+  const session = createSession();
   return createCoreClient(options, {
     // Captured before any integration patches `fetch`, so the SDK never traces its own requests.
     fetch: fetch.bind(globalThis),
     sendBeacon: (url, body) => navigator.sendBeacon(url, body),
     baseUrl: location.href,
     pageUrl: () => location.href,
+    sessionId: session.id,
+    isSampled: session.isSampled,
+    initialTrace: pageLoadTrace(),
     onVisibility,
+    start: (client) => onNewTrace(() => (client.trace = { traceId: newTraceId(), flags: client.trace.flags })),
   });
 }

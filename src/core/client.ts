@@ -25,6 +25,8 @@ export interface Platform {
   initialTrace?: TraceContext;
   /** Calls back with true when the page is hidden or leaving, false when it is back; returns an unsubscribe. */
   onVisibility?: (callback: (hidden: boolean) => void) => () => void;
+  /** Runs once the client is ready, before the integrations; returns what undoes it at shutdown. */
+  start?: (client: Client) => () => void;
   random?: () => number;
 }
 
@@ -51,7 +53,9 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   let stopped = !!problem;
   if (problem) report(problem + '; telemetry is off.');
   const debug = createDebug(options.debug);
-  const sampled = (platform.isSampled ?? ((rate) => Math.random() < rate))(options.sampleRate);
+  // Decided once per session where the platform keeps sessions, else once per client.
+  const draw = Math.random();
+  const sampled = (): boolean => (platform.isSampled ? platform.isSampled(options.sampleRate) : draw < options.sampleRate);
   // Empty strings are the defaults; they stay out of the events.
   const base = { service: options.service, release: options.release || undefined, environment: options.environment || undefined };
   let userId: string | undefined;
@@ -102,7 +106,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     trace: platform.initialTrace ?? { traceId: newTraceId(), flags: 1 },
     capture: guard((event: CaptureInput) => {
       const { trace } = client;
-      if (stopped || (!sampled && event.level !== 'error')) return;
+      if (stopped || (event.level !== 'error' && !sampled())) return;
       pipeline.add(
         {
           input: event,
@@ -144,6 +148,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   const teardowns: Array<() => void> = [];
   const unsubscribe = stopped ? undefined : platform.onVisibility?.((hidden) => pipeline.setHidden(hidden));
   if (!stopped) {
+    if (platform.start) teardowns.push(platform.start(client));
     for (const integration of options.integrations) {
       try {
         const teardown = integration.setup(client);
