@@ -1,0 +1,45 @@
+/**
+ * Which outgoing requests carry the trace, and how. The caller's `Headers`, `Request` and init
+ * objects are never mutated: headers are copied into a new `Headers` first (as opentelemetry-js
+ * `instrumentation-fetch` `_addHeaders` does).
+ */
+
+/** Where a URL points, whatever its query: what "the sink" means when excluding it. */
+export const endpoint = (url: URL): string => url.origin + url.pathname;
+
+/**
+ * Same origin as the request being handled always, other origins when `propagateTo` matches (a
+ * string is an exact origin, a RegExp is tested on the whole URL), the sink never.
+ */
+export const propagates = (url: URL, origin: string, propagateTo: Array<string | RegExp>, sink: string): boolean =>
+  endpoint(url) !== sink &&
+  (url.origin === origin || propagateTo.some((target) => (typeof target === 'string' ? target === url.origin : target.test(url.href))));
+
+/**
+ * A fetch that sets the trace headers (`withTrace`) on the calls `traced` accepts, and otherwise
+ * behaves exactly like `fetchFn`. A `traceparent` the caller set is kept; the one that came in with
+ * the request being handled (`incoming`, a proxy passing `request` on) is replaced, because this
+ * hop is the parent now.
+ */
+export function tracedFetch(
+  fetchFn: typeof fetch,
+  base: URL,
+  traced: (url: URL) => boolean,
+  incoming: string | null,
+  withTrace: (headers: Headers) => Headers,
+): typeof fetch {
+  return (input, init) => {
+    let options = init;
+    try {
+      const request = input instanceof Request ? input : undefined;
+      const headers = new Headers(init?.headers ?? request?.headers);
+      const own = headers.get('traceparent');
+      if (traced(new URL(request ? request.url : String(input), base)) && (!own || own === incoming)) {
+        options = { ...init, headers: withTrace(headers) };
+      }
+    } catch {
+      // An unusable URL or header: the untouched call below fails the way fetch fails.
+    }
+    return fetchFn(input, options);
+  };
+}

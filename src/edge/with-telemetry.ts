@@ -1,0 +1,145 @@
+/**
+ * `withTelemetry(handler, options)`: one request, one hop of the trace. The hop continues the
+ * caller's W3C trace or starts one, every outgoing call carries it, the response tells the browser
+ * its trace id, and one `http_request` event (plus a `client_error` for a throw) goes to the sink
+ * in `waitUntil`, after the response, so telemetry never delays or changes the answer.
+ */
+import { continueTrace, formatTraceparent, type Hop } from '../core/trace-context';
+import type { Attributes, Level } from '../core/types';
+import { createRecorder } from './client';
+import { patchGlobalFetch } from './fetch';
+import { findWaitUntil } from './lifetime';
+import { resolveEdgeOptions, type AsyncStore, type EdgeOptions } from './options';
+import { endpoint, propagates, tracedFetch } from './propagation';
+import { traceResponse } from './response';
+import { requestPath } from './url';
+
+/** What the handler gets as its last argument, after the ones the runtime passed. */
+export interface RequestTelemetry {
+  /** `fetch` with this hop's trace headers on every URL they propagate to. */
+  fetch: typeof fetch;
+  log(level: Level, event: string, attributes?: Attributes): void;
+  captureError(error: unknown, attributes?: Attributes): void;
+  /** The trace this request belongs to ('' when telemetry is off). */
+  traceId: string;
+  /** This hop as the parent, for calls made by other means than fetch (a queue message...). */
+  traceparent: string;
+  /**
+   * A copy of `headers` (by default the incoming request's) with this hop's `traceparent`,
+   * `tracestate` and correlation header set: what a proxy passes on, e.g.
+   * `NextResponse.next({ request: { headers: telemetry.forward() } })`.
+   */
+  forward(headers?: HeadersInit): Headers;
+}
+
+type Answer = Response | undefined | void;
+
+/** Cloudflare Workers `(request, env, ctx)`, Next.js and Vercel `(request, event)`, Deno and Bun `(request, info)`. */
+type RuntimeArgs = [Request, ...unknown[]];
+
+/**
+ * Wraps a fetch-style handler. The returned function takes the arguments the runtime passes and
+ * hands them to `handler` unchanged, followed by one more: the request's `RequestTelemetry`. It
+ * answers what the handler answers (or a 500 for a throw: hence `| Response`).
+ * Wrong options give one console error naming the option, and a wrapper that passes requests
+ * through untouched (the last argument is then a plain `fetch` and no-op logging).
+ */
+export function withTelemetry<A extends RuntimeArgs, R extends Answer | Promise<Answer>>(
+  handler: (...args: [...A, RequestTelemetry]) => R,
+  options: EdgeOptions,
+): (...args: A) => Promise<Awaited<R> | Response>;
+export function withTelemetry<A extends RuntimeArgs, R extends Answer | Promise<Answer>>(
+  handler: (...args: A) => R,
+  options: EdgeOptions,
+): (...args: A) => Promise<Awaited<R> | Response>;
+export function withTelemetry(
+  // Loose on purpose: the overloads above are the typed surface.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handler: (...args: any[]) => Answer | Promise<Answer>,
+  options: EdgeOptions,
+): (...args: RuntimeArgs) => Promise<Answer> {
+  const [resolved, problem] = resolveEdgeOptions(options);
+  const { correlationHeader, propagateTo } = resolved;
+  const sink = problem ? '' : endpoint(new URL(resolved.sink));
+  // Taken before any patch of ours, so the events never carry trace headers to the sink.
+  const fetchFn = globalThis.fetch;
+  // Created at the first request: nothing is patched before the wrapper is used.
+  let storage: AsyncStore<RequestTelemetry> | null | undefined;
+
+  return async (...args) => {
+    const request = args[0];
+    const start = Date.now();
+    const { headers, method } = request;
+    const incoming = headers.get('traceparent');
+    let url: URL | undefined;
+    let hop: Hop | undefined;
+    try {
+      url = new URL(request.url);
+      // The sink's own requests are not traced: their events would feed the sink forever.
+      if (!problem && endpoint(url) !== sink) {
+        hop = continueTrace(incoming, headers.get('tracestate'), headers.get(correlationHeader));
+        if (storage === undefined) {
+          const Storage = resolved.asyncLocalStorage ?? (globalThis as { AsyncLocalStorage?: EdgeOptions['asyncLocalStorage'] }).AsyncLocalStorage;
+          storage = Storage ? (new Storage() as AsyncStore<RequestTelemetry>) : null;
+          if (storage) patchGlobalFetch(storage);
+        }
+      }
+    } catch {
+      // Whatever failed here, the request goes on without telemetry.
+      hop = undefined;
+    }
+    const traceId = hop?.traceId ?? '';
+    const traceparent = hop ? formatTraceparent(traceId, hop.spanId, hop.flags) : '';
+    // Without a hop (telemetry off), logging does nothing and headers are copied as they are.
+    const recorder = createRecorder(resolved, { traceId, spanId: hop?.spanId }, fetchFn, !hop);
+    const withTrace = (copy: Headers): Headers => {
+      if (hop) {
+        copy.set('traceparent', traceparent);
+        // A restarted trace drops the caller's tracestate: https://www.w3.org/TR/trace-context/#mutating-the-traceparent-field
+        if (hop.traceState) copy.set('tracestate', hop.traceState);
+        else copy.delete('tracestate');
+        copy.set(correlationHeader, traceId);
+      }
+      return copy;
+    };
+    const scope: RequestTelemetry = {
+      fetch: tracedFetch(fetchFn, url!, (target) => !!hop && propagates(target, url!.origin, propagateTo, sink), incoming, withTrace),
+      log: recorder.log,
+      captureError: recorder.captureError,
+      traceId,
+      traceparent,
+      forward: (init = headers) => withTrace(new Headers(init)),
+    };
+    const call = (): Answer | Promise<Answer> => handler(...args, scope);
+    if (!hop) return call();
+
+    let response: Answer;
+    let status: number | undefined;
+    let failure: [unknown] | undefined;
+    try {
+      response = await (storage ? storage.run(scope, call) : call());
+      status = response instanceof Response ? response.status : undefined;
+    } catch (error) {
+      failure = [error];
+      status = 500;
+      recorder.captureError(error, undefined, false);
+    }
+    recorder.capture({
+      level: (status ?? 0) >= 500 ? 'error' : (status ?? 0) >= 400 ? 'warn' : 'info',
+      event: 'http_request',
+      parent_span_id: hop.parentSpanId,
+      http: { method, url: requestPath(url!), status_code: status, duration_ms: Date.now() - start },
+    });
+    try {
+      recorder.close(findWaitUntil(args));
+    } catch {
+      // A runtime argument whose getter throws: the events are lost, the response is not.
+    }
+
+    if (failure) {
+      if (resolved.rethrow) throw failure[0];
+      response = new Response('Internal Server Error', { status: 500 });
+    }
+    return response instanceof Response ? traceResponse(response, correlationHeader, traceId, traceparent) : response;
+  };
+}

@@ -1,0 +1,181 @@
+// Real servers on 127.0.0.1 for the edge tests: the reference sink (what the events must get
+// through) and an origin that records the headers every call brought.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { TelemetryEvent } from '../../../src/core/types';
+import { createSinkHandler } from '../../../src/sink/handler';
+import { toNodeListener } from '../../../src/sink/node';
+
+const servers: Server[] = [];
+
+/** Closes every server a test started; call it in `afterEach` or `afterAll`. */
+export async function closeServers(): Promise<void> {
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    ),
+  );
+}
+
+async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Polls `check` until it holds, for at most `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export interface Sink {
+  /** The endpoint to pass as `sink`. */
+  url: string;
+  /** Every event the sink accepted (it validates them against the wire schema). */
+  events: TelemetryEvent[];
+  /** Headers of every POST that reached the sink. */
+  requests: Array<Record<string, string | string[] | undefined>>;
+  /** Answers of the sink handler, as JSON. */
+  answers: unknown[];
+  waitForEvents(count: number, timeoutMs?: number): Promise<TelemetryEvent[]>;
+  /** Resolves once every request that arrived was answered and none came for 60 ms. */
+  settled(): Promise<void>;
+  /** Forgets what arrived so far, once the sink is settled. */
+  reset(): Promise<void>;
+}
+
+/** The reference sink (`createSinkHandler` under node:http), answering after `delayMs`. */
+export async function startSink(options: { delayMs?: number } = {}): Promise<Sink> {
+  const events: TelemetryEvent[] = [];
+  const requests: Sink['requests'] = [];
+  const answers: unknown[] = [];
+  const handler = createSinkHandler({ write: (batch) => void events.push(...batch) });
+  const listener = toNodeListener(async (request) => {
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    const response = await handler(request);
+    answers.push(await response.clone().json());
+    return response;
+  });
+  const base = await listen((req, res) => {
+    requests.push({ ...req.headers });
+    listener(req, res);
+  });
+  const sink: Sink = {
+    url: `${base}/api/log`,
+    events,
+    requests,
+    answers,
+    async waitForEvents(count, timeoutMs) {
+      await waitFor(() => events.length >= count, timeoutMs, `${count} event(s) at the sink`);
+      return events;
+    },
+    async settled() {
+      let seen = -1;
+      let since = Date.now();
+      await waitFor(() => {
+        if (requests.length !== seen) [seen, since] = [requests.length, Date.now()];
+        return answers.length === requests.length && Date.now() - since >= 60;
+      }, 5_000, 'the sink to settle');
+    },
+    async reset() {
+      await sink.settled();
+      events.length = 0;
+      requests.length = 0;
+      answers.length = 0;
+    },
+  };
+  return sink;
+}
+
+export interface OriginCall {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A backend that records each call and answers with the headers it got, after `?delay=ms`. */
+export async function startOrigin(): Promise<{ url: string; calls: OriginCall[] }> {
+  const calls: OriginCall[] = [];
+  const url = await listen((req, res) => {
+    const path = req.url ?? '/';
+    calls.push({ path, headers: { ...req.headers } });
+    const delay = Number(new URL(path, 'http://x').searchParams.get('delay') ?? 0);
+    setTimeout(() => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(req.headers));
+    }, delay);
+  });
+  return { url, calls };
+}
+
+const EDGE_ENTRY = fileURLToPath(new URL('../../../src/edge/index.ts', import.meta.url));
+
+/**
+ * Bundles a script that imports from `tracebeam/edge` the way an app's bundler would, with the
+ * version constant defined; `iife` for a classic script (the edge-runtime VM), `esm` for a Worker.
+ */
+export async function bundleEdge(source: string, format: 'esm' | 'iife'): Promise<string> {
+  const result = await build({
+    stdin: { contents: source, loader: 'ts', resolveDir: process.cwd() },
+    bundle: true,
+    format,
+    write: false,
+    platform: 'neutral',
+    target: 'es2022',
+    alias: { 'tracebeam/edge': EDGE_ENTRY },
+    define: { __VERSION__: '"test"' },
+    logLevel: 'silent',
+    external: ['node:async_hooks'],
+  });
+  return result.outputFiles[0].text;
+}
+
+/** Header value as node:http gives it, as one string. */
+export const header = (call: { headers: Record<string, string | string[] | undefined> }, name: string): string | undefined => {
+  const value = call.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
+export const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+export const SPAN = '00f067aa0ba902b7';
+export const TRACEPARENT = `00-${TRACE}-${SPAN}-01`;
+export const HEX16 = /^[\da-f]{16}$/;
+export const HEX32 = /^[\da-f]{32}$/;
+
+/**
+ * The app every runtime test runs: a call through the request-scoped fetch and one through the
+ * global fetch (traced where AsyncLocalStorage is), after `?delay=ms` so that concurrent requests
+ * interleave, and a throw on `/boom`. Plain JavaScript, bundled into each runtime.
+ */
+export const appSource = (originUrl: string): string => `
+async function app(request, telemetry) {
+  const url = new URL(request.url);
+  if (url.pathname === '/boom') throw new TypeError('boom at the edge');
+  // A proxy: the incoming request goes on to the origin, whose response is the answer.
+  if (url.pathname === '/proxy') return telemetry.fetch(new Request(${JSON.stringify(originUrl)} + '/proxied', request));
+  const delay = url.searchParams.get('delay') ?? '0';
+  await new Promise((resolve) => setTimeout(resolve, Number(delay)));
+  const scoped = await telemetry.fetch(${JSON.stringify(originUrl)} + '/scoped?delay=' + delay);
+  const global = await fetch(${JSON.stringify(originUrl)} + '/global?delay=' + delay);
+  const body = { traceId: telemetry.traceId, traceparent: telemetry.traceparent, scoped: await scoped.json(), global: await global.json() };
+  return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+}
+`;
+
+/** What the app answers. */
+export interface AppAnswer {
+  traceId: string;
+  traceparent: string;
+  scoped: Record<string, string>;
+  global: Record<string, string>;
+}

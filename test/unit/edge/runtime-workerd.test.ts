@@ -1,0 +1,141 @@
+// `tracebeam/edge` inside Cloudflare's workerd (miniflare): an ES-module Worker bundled from the
+// entry the way wrangler would, on 127.0.0.1, with real sink and origin servers. AsyncLocalStorage
+// comes from `node:async_hooks` under the `nodejs_als` compatibility flag and is handed over as an
+// option, which is what a Worker has to do.
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HEX16, SPAN, TRACE, TRACEPARENT, appSource, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
+
+// The sink answers late, so that "after the response" is visible.
+const SINK_DELAY_MS = 300;
+
+let sink: Sink;
+let origin: Awaited<ReturnType<typeof startOrigin>>;
+let mf: Miniflare;
+
+beforeAll(async () => {
+  [sink, origin] = await Promise.all([startSink({ delayMs: SINK_DELAY_MS }), startOrigin()]);
+  const script = await bundleEdge(
+    `import { AsyncLocalStorage } from 'node:async_hooks';
+    import { withTelemetry } from 'tracebeam/edge';
+    ${appSource(origin.url)}
+    export default {
+      fetch: withTelemetry((request, env, ctx, telemetry) => app(request, telemetry), {
+        sink: ${JSON.stringify(sink.url)},
+        service: 'worker',
+        environment: 'test',
+        propagateTo: [${JSON.stringify(origin.url)}],
+        asyncLocalStorage: AsyncLocalStorage,
+      }),
+    };`,
+    'esm',
+  );
+  mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: '2024-09-23',
+    compatibilityFlags: ['nodejs_als'],
+    host: '127.0.0.1',
+    port: 0,
+  });
+  await mf.ready;
+}, 60_000);
+
+beforeEach(async () => {
+  await sink.reset();
+  origin.calls.length = 0;
+});
+
+afterAll(async () => {
+  await mf?.dispose();
+  await closeServers();
+}, 30_000);
+
+const eventsOf = (traceId: string) => sink.events.filter((event) => event.trace_id === traceId);
+
+describe('Cloudflare Worker (miniflare / workerd)', () => {
+  it('continues the incoming trace into outgoing fetches, and reports after the response', async () => {
+    const response = await mf.dispatchFetch('https://shop.example.com/api/cart?delay=0', {
+      headers: { traceparent: `00-${TRACE}-${SPAN}-00`, tracestate: 'rojo=00f067aa0ba902b7, congo=t61rcWkgMzE' },
+    });
+    const answer = (await response.json()) as AppAnswer;
+    // The response is complete while the sink has not stored anything yet.
+    expect(sink.events).toHaveLength(0);
+
+    expect(answer.traceId).toBe(TRACE);
+    const span = answer.traceparent.split('-')[2];
+    expect(span).toMatch(HEX16);
+    expect(span).not.toBe(SPAN);
+    for (const call of [answer.scoped, answer.global]) {
+      // Same trace, this hop as the parent, the caller's flags (not sampled) and tracestate.
+      expect(call.traceparent).toBe(`00-${TRACE}-${span}-00`);
+      expect(call.tracestate).toBe('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
+      expect(call['x-trace-id']).toBe(TRACE);
+    }
+    expect(response.headers.get('x-trace-id')).toBe(TRACE);
+    expect(response.headers.get('server-timing')).toBe(`traceparent;desc="00-${TRACE}-${span}-00"`);
+
+    await sink.waitForEvents(1);
+    expect(eventsOf(TRACE)).toEqual([
+      expect.objectContaining({
+        event: 'http_request',
+        service: 'worker',
+        environment: 'test',
+        span_id: span,
+        parent_span_id: SPAN,
+        http: expect.objectContaining({ method: 'GET', url: '/api/cart?delay=0', status_code: 200 }),
+      }),
+    ]);
+  });
+
+  it('keeps concurrent requests apart', async () => {
+    const ids = ['1', '2', '3', '4', '5'].map((digit) => digit.repeat(32));
+    // Later requests finish first, so their async work interleaves.
+    const responses = await Promise.all(
+      ids.map((id, i) => mf.dispatchFetch(`https://shop.example.com/list?delay=${(ids.length - i) * 30}`, { headers: { 'x-trace-id': id } })),
+    );
+    for (const [i, response] of responses.entries()) {
+      const answer = (await response.json()) as AppAnswer;
+      expect(answer.traceId).toBe(ids[i]);
+      expect(answer.scoped['x-trace-id']).toBe(ids[i]);
+      expect(answer.global['x-trace-id']).toBe(ids[i]);
+      expect(answer.global.traceparent).toBe(answer.traceparent);
+      expect(response.headers.get('x-trace-id')).toBe(ids[i]);
+    }
+    await sink.waitForEvents(ids.length);
+    for (const id of ids) expect(eventsOf(id).map((event) => event.event)).toEqual(['http_request']);
+  });
+
+  it('turns a thrown error into a logged 500', async () => {
+    const response = await mf.dispatchFetch('https://shop.example.com/boom', { headers: { traceparent: TRACEPARENT } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-trace-id')).toBe(TRACE);
+    expect(await response.text()).toBe('Internal Server Error');
+    await sink.waitForEvents(2);
+    const [error, request] = eventsOf(TRACE);
+    expect(error).toMatchObject({ event: 'client_error', level: 'error', error: { type: 'TypeError', message: 'boom at the edge', handled: false } });
+    expect(error.error!.stack).toContain('boom at the edge');
+    expect(request).toMatchObject({ event: 'http_request', level: 'error', http: { url: '/boom', status_code: 500 } });
+  });
+
+  it('proxies the request with this hop as parent, and marks the origin’s (immutable) response', async () => {
+    const response = await mf.dispatchFetch('https://shop.example.com/proxy', { headers: { traceparent: TRACEPARENT, 'x-app': 'kept' } });
+    const echoed = (await response.json()) as Record<string, string>;
+    expect(echoed['x-app']).toBe('kept');
+    expect(echoed.traceparent).toMatch(new RegExp(`^00-${TRACE}-(?!${SPAN})[\\da-f]{16}-01$`));
+    expect(response.headers.get('x-trace-id')).toBe(TRACE);
+    expect(response.headers.get('server-timing')).toBe(`traceparent;desc="${echoed.traceparent}"`);
+    expect(origin.calls.map((call) => call.path)).toEqual(['/proxied']);
+  });
+
+  it('starts a new trace for an invalid traceparent and drops its tracestate', async () => {
+    const response = await mf.dispatchFetch('https://shop.example.com/', {
+      headers: { traceparent: `ff-${TRACE}-${SPAN}-01`, tracestate: 'rojo=1' },
+    });
+    const answer = (await response.json()) as AppAnswer;
+    expect(answer.traceId).not.toBe(TRACE);
+    expect(answer.scoped.traceparent).toBe(answer.traceparent);
+    expect(answer.scoped.tracestate).toBeUndefined();
+    expect(response.headers.get('x-trace-id')).toBe(answer.traceId);
+  });
+});
