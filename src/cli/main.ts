@@ -1,6 +1,7 @@
 import { isUsageError, type CliIo } from './io';
 import { untilSignal } from './signals';
 import { SINK_USAGE, runSink } from './sink';
+import { TRACE_USAGE, runTrace } from './trace';
 import { readVersion } from './version';
 
 export interface CommandContext {
@@ -32,6 +33,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       await sink.close();
       return 0;
     },
+  },
+  trace: {
+    summary: 'merge the client events and backend logs of one trace into a timeline',
+    usage: TRACE_USAGE,
+    // A getter: touching process.stdin opens it, which only reading from it should do.
+    run: (argv, io) => runTrace(argv, io, { stdin: () => process.stdin }),
   },
 };
 

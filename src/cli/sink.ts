@@ -7,6 +7,7 @@ import { createSinkHandler, DEFAULT_MAX_BODY_BYTES, type SinkWriter } from '../s
 import { toNodeListener } from '../sink/node';
 import { parseArgs } from './args';
 import { usageError, type CliIo } from './io';
+import { sinkExtras } from './sink-extras';
 
 export const SINK_USAGE = `Usage: tracebeam sink [options]
 
@@ -20,6 +21,13 @@ Options:
   --cors <origins>|*     comma-separated page origins allowed to send events,
                          e.g. http://localhost:5173, or * for any origin
   --max-body-bytes <n>   largest request body accepted (default ${DEFAULT_MAX_BODY_BYTES})
+  --ui                   also serve the viewer at http://<host>:<port>/: recent events
+                         live, and /trace/<trace_id> as a waterfall (GET only; events
+                         are still accepted by POST on every path)
+  --logs <files>         comma-separated backend JSON-log files whose lines of a trace
+                         the viewer's trace page shows beside the client's (needs --ui)
+  --sourcemaps <dir>     map stack frames of minified scripts back to their sources
+                         with the *.map files under <dir> before writing events
   -h, --help             show this help
 `;
 
@@ -29,6 +37,9 @@ const FLAGS = {
   out: { type: 'string' },
   cors: { type: 'string' },
   'max-body-bytes': { type: 'integer', min: 1 },
+  ui: { type: 'boolean' },
+  logs: { type: 'string' },
+  sourcemaps: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -39,6 +50,12 @@ export interface SinkConfig {
   out?: string;
   allowedOrigins?: string[] | '*';
   maxBodyBytes: number;
+  /** Serve the viewer (`--ui`). */
+  ui?: boolean;
+  /** Absolute paths of backend log files for the viewer's trace page (`--logs`). */
+  logs?: string[];
+  /** Absolute path of the directory of source maps (`--sourcemaps`). */
+  sourcemaps?: string;
 }
 
 export interface RunningSink {
@@ -62,24 +79,43 @@ export function parseSinkArgs(argv: readonly string[]): SinkConfig {
   };
   if (flags.out !== undefined) config.out = resolve(flags.out);
   if (flags.cors !== undefined) config.allowedOrigins = parseCors(flags.cors);
+  if (flags.ui === true) config.ui = true;
+  if (flags.logs !== undefined) {
+    if (flags.ui !== true) throw usageError('--logs is for the viewer: add --ui');
+    const logs = flags.logs.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    if (logs.length === 0) throw usageError('--logs needs a file such as server.log');
+    config.logs = logs.map((entry) => resolve(entry));
+  }
+  if (flags.sourcemaps !== undefined) config.sourcemaps = resolve(flags.sourcemaps);
   return config;
 }
 
 /** Starts the sink; the caller owns the returned server and closes it. */
 export async function runSink(argv: readonly string[], io: CliIo): Promise<RunningSink> {
   const config = parseSinkArgs(argv);
+  const extras = sinkExtras(config, io);
   const handler = createSinkHandler({
-    write: writer(config.out, io),
+    write: extras.write(writer(config.out, io)),
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.maxBodyBytes,
   });
-  const server = createServer(toNodeListener(handler));
+  const server = createServer(extras.listener(toNodeListener(handler)));
   await listen(server, config.port, config.host);
 
   const { port } = server.address() as AddressInfo;
+  extras.listening(port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   io.stderr.write(`tracebeam sink: listening on ${url}, writing events to ${destinations(config)}; ${originNote(config)}\n`);
-  return { server, url, close: () => closeServer(server) };
+  for (const note of extras.notes(url)) io.stderr.write(`tracebeam sink: ${note}\n`);
+  return {
+    server,
+    url,
+    close: async () => {
+      // Live streams never end by themselves; the server waits for open connections.
+      extras.close();
+      await closeServer(server);
+    },
+  };
 }
 
 function writer(out: string | undefined, io: CliIo): SinkWriter {

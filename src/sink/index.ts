@@ -4,3 +4,5 @@ export type { AllowedOrigins } from './cors';
 export { toNodeListener } from './node';
 export type { NodeListener } from './node';
 export { jsonLinesFile } from './file';
+export { sourceMapResolver } from './sourcemaps';
+export type { MappedFrame, SourceMapResolver, SourceMapResolverOptions } from './sourcemaps';
