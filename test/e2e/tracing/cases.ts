@@ -1,0 +1,415 @@
+/**
+ * The call shapes of the transparency matrix. Each runs inside a page (its source is sent there,
+ * so it may use only its arguments and the page's globals) and returns what the page could observe,
+ * as JSON. `h` is the page's helper object (see page-helpers.ts); `c` names the other origins.
+ */
+
+/** The page's helpers (page-helpers.ts): plain JavaScript, typed loosely here. */
+type Helpers = any;
+export interface Context {
+  /** Another origin, CORS-enabled. */
+  other: string;
+  /** An origin where nothing listens. */
+  closed: string;
+}
+export interface Case {
+  name: string;
+  run: (h: Helpers, c: Context) => unknown;
+  /** False where the page's own requests can not carry the trace (a no-cors request drops such headers). */
+  traced?: boolean;
+}
+
+export const FETCH_CASES: Case[] = [
+  { name: 'GET with a relative URL', run: (h) => h.fetch('/api/echo?a=1') },
+  { name: 'GET with a URL object', run: (h) => h.fetch(new URL('/api/echo?b=2', location.href)) },
+  {
+    name: 'POST text with a plain headers object, left as it was',
+    run: async (h) => {
+      const init = { method: 'POST', body: 'hello', headers: { 'X-App': 'yes', 'Content-Type': 'text/plain' } };
+      const before = JSON.stringify(init);
+      return { result: await h.fetch('/api/echo', init), same: JSON.stringify(init) === before };
+    },
+  },
+  {
+    name: 'PUT with a Headers object, left as it was',
+    run: async (h) => {
+      const headers = new Headers({ 'x-app': 'yes' });
+      headers.append('x-multi', 'a');
+      headers.append('x-multi', 'b');
+      return { result: await h.fetch('/api/echo', { method: 'PUT', headers, body: '{}' }), after: [...headers] };
+    },
+  },
+  {
+    name: 'headers as an array of pairs, left as they were',
+    run: async (h) => {
+      const headers = [['x-app', 'yes'], ['x-multi', 'a'], ['x-multi', 'b']];
+      return { result: await h.fetch('/api/echo', { headers }), after: JSON.stringify(headers) };
+    },
+  },
+  { name: 'headers undefined, null, and an init of null', run: async (h) => [await h.fetch('/api/echo', { headers: undefined }), await h.fetch('/api/echo', { headers: null }), await h.fetch('/api/echo', null)] },
+  { name: 'an invalid header name and value', run: async (h) => [await h.fetch('/api/echo', { headers: { 'bad name': 'x' } }), await h.fetch('/api/echo', { headers: { 'x-a': 'line\nbreak' } })] },
+  { name: 'a forbidden request header is dropped', run: (h) => h.fetch('/api/echo', { headers: { Cookie: 'a=b', 'x-ok': '1' } }) },
+  {
+    name: 'a Request with headers and a body, and the Request after',
+    run: async (h) => {
+      const request = new Request('/api/echo?r=1', { method: 'POST', headers: { 'x-app': 'request' }, body: 'from request' });
+      return { result: await h.fetch(request), bodyUsed: request.bodyUsed, headers: [...request.headers] };
+    },
+  },
+  {
+    name: 'a Request with an init: its headers replace the Request’s, a method alone keeps them',
+    run: async (h) => [
+      await h.fetch(new Request('/api/echo', { headers: { 'x-from': 'request' } }), { headers: { 'x-from': 'init' } }),
+      await h.fetch(new Request('/api/echo', { headers: { 'x-from': 'request' } }), { method: 'DELETE' }),
+    ],
+  },
+  {
+    name: 'a Request sent twice, and one whose body was read',
+    run: async (h) => {
+      const twice = new Request('/api/echo', { method: 'POST', body: 'once' });
+      const read = new Request('/api/echo', { method: 'POST', body: 'read' });
+      await read.text();
+      return [await h.fetch(twice), await h.fetch(twice), await h.fetch(read)];
+    },
+  },
+  {
+    name: 'a Request’s referrer and referrer policy are kept',
+    run: async (h) => [
+      await h.fetch(new Request('/api/echo', { referrerPolicy: 'no-referrer' })),
+      await h.fetch(new Request('/api/echo', { referrer: '/custom-referrer' })),
+      await h.fetch(new Request('/api/echo', { referrerPolicy: 'origin' })),
+    ],
+  },
+  { name: 'an init’s referrer and referrer policy', run: async (h) => [await h.fetch('/api/echo', { referrer: '' }), await h.fetch('/api/echo', { referrerPolicy: 'origin' })] },
+  {
+    name: 'a FormData body',
+    run: (h) => {
+      const form = new FormData();
+      form.append('field', 'value');
+      form.append('file', new Blob(['content'], { type: 'text/plain' }), 'a.txt');
+      return h.fetch('/api/echo', { method: 'POST', body: form });
+    },
+  },
+  { name: 'a Blob body with a type', run: (h) => h.fetch('/api/echo', { method: 'POST', body: new Blob(['{"a":1}'], { type: 'application/json' }) }) },
+  { name: 'a URLSearchParams body', run: (h) => h.fetch('/api/echo', { method: 'POST', body: new URLSearchParams({ a: '1', b: 'two words' }) }) },
+  { name: 'a typed array body', run: (h) => h.fetch('/api/echo', { method: 'POST', body: new TextEncoder().encode('bytes') }) },
+  {
+    name: 'a ReadableStream body with duplex half',
+    run: async (h) => {
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('streamed'));
+          controller.close();
+        },
+      });
+      return { result: await h.fetch('/api/echo', { method: 'POST', body, duplex: 'half' }), locked: body.locked };
+    },
+  },
+  {
+    name: 'a ReadableStream body without duplex, and a Request made from one',
+    run: async (h) => {
+      const stream = () => new ReadableStream({ pull: (controller) => controller.close() });
+      let request;
+      try {
+        request = new Request('/api/echo', { method: 'POST', body: stream(), duplex: 'half' } as RequestInit);
+      } catch (error) {
+        request = h.error(error);
+      }
+      return [await h.fetch('/api/echo', { method: 'POST', body: stream() }), request instanceof Request ? await h.fetch(request) : request];
+    },
+  },
+  { name: 'a GET with a body', run: (h) => h.fetch('/api/echo', { body: 'no' }) },
+  {
+    name: 'a signal aborted before the call',
+    run: async (h) => {
+      const controller = new AbortController();
+      controller.abort();
+      const settled = await h.settle(fetch('/api/echo', { signal: controller.signal }));
+      return { ...settled.rejected, isReason: settled.reason === controller.signal.reason };
+    },
+  },
+  {
+    name: 'a signal aborted during the request',
+    run: async (h) => {
+      const controller = new AbortController();
+      const pending = h.settle(fetch('/api/echo?delay=1000', { signal: controller.signal }));
+      await h.sleep(100);
+      controller.abort();
+      const settled = await pending;
+      return { ...settled.rejected, isReason: settled.reason === controller.signal.reason };
+    },
+  },
+  {
+    name: 'a signal aborted with the app’s own reason, and a Request’s signal',
+    run: async (h) => {
+      const reason = new Error('superseded');
+      const first = new AbortController();
+      const pending = h.settle(fetch('/api/echo?delay=1000', { signal: first.signal }));
+      const second = new AbortController();
+      const fromRequest = h.settle(fetch(new Request('/api/echo?delay=1000', { signal: second.signal })));
+      await h.sleep(100);
+      first.abort(reason);
+      second.abort('a string');
+      const [a, b] = [await pending, await fromRequest];
+      return [a.reason === reason, a.rejected, b.reason === 'a string'];
+    },
+  },
+  { name: 'AbortSignal.timeout', run: (h) => h.fetch('/api/echo?delay=1000', { signal: AbortSignal.timeout(100) }) },
+  {
+    name: 'an abort while the body is read',
+    run: async (h) => {
+      const controller = new AbortController();
+      const response = await fetch('/api/echo', { signal: controller.signal });
+      controller.abort();
+      return (await h.settle(response.text())).rejected;
+    },
+  },
+  { name: 'keepalive, and keepalive over 64 KiB', run: async (h) => [await h.fetch('/api/echo', { method: 'POST', body: 'bye', keepalive: true }), await h.fetch('/api/echo', { method: 'POST', body: 'x'.repeat(70_000), keepalive: true })] },
+  { name: 'a redirect followed', run: (h) => h.fetch('/api/redirect') },
+  { name: 'redirect manual and error', run: async (h) => [await h.fetch('/api/redirect', { redirect: 'manual' }), await h.fetch('/api/redirect', { redirect: 'error' })] },
+  { name: 'a network failure', run: (h, c) => h.fetch(c.closed + '/x') },
+  { name: 'URLs fetch refuses', run: async (h) => [await h.fetch('http://['), await h.fetch('http://user:pass@127.0.0.1:1/'), await h.fetch('ftp://127.0.0.1/'), await h.fetch()] },
+  { name: 'a data: URL', run: (h) => h.fetch('data:text/plain,hello') },
+  {
+    name: 'this: unbound and on another object',
+    run: async (h) => {
+      const unbound = fetch;
+      let other;
+      try {
+        other = await ({ fetch } as { fetch: typeof fetch }).fetch('/api/echo').then((r) => r.status);
+      } catch (error) {
+        other = h.error(error);
+      }
+      return [await unbound('/api/echo').then((r) => r.status), other, await window.fetch.call(window, '/api/echo').then((r) => r.status)];
+    },
+  },
+  { name: 'statuses 404 and 503', run: async (h) => [await h.fetch('/api/echo?status=404'), await h.fetch('/api/echo?status=503', { method: 'POST', body: 'x' })] },
+  {
+    name: 'methods: HEAD, lower-case post and patch, and a forbidden one',
+    run: async (h) => [
+      await h.fetch('/api/echo', { method: 'HEAD' }),
+      await h.fetch('/api/echo', { method: 'post', body: 'x' }),
+      await h.fetch('/api/echo', { method: 'patch', body: 'x' }),
+      await h.fetch('/api/echo', { method: 'CONNECT' }),
+    ],
+  },
+  { name: 'another origin with CORS', run: (h, c) => h.fetch(c.other + '/api/echo?cors=1') },
+  { name: 'another origin with a header that needs a preflight', run: (h, c) => h.fetch(c.other + '/api/echo', { method: 'PUT', headers: { 'x-app': 'yes' }, body: 'x' }) },
+  { name: 'another origin in no-cors mode', run: (h, c) => h.fetch(c.other + '/api/echo', { mode: 'no-cors' }) },
+  { name: 'the page’s origin in no-cors mode', run: (h) => h.fetch('/api/echo', { mode: 'no-cors', method: 'POST', body: 'x', headers: { 'x-app': 'dropped', 'content-type': 'text/plain' } }), traced: false },
+  {
+    name: 'credentials and mode refused across origins',
+    run: async (h, c) => [await h.fetch(c.other + '/api/echo', { credentials: 'include' }), await h.fetch(c.other + '/api/echo', { mode: 'same-origin' })],
+  },
+  { name: 'an integrity mismatch', run: (h) => h.fetch('/api/echo', { integrity: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }) },
+  {
+    name: 'the response body as a stream',
+    run: async (h) => {
+      const response = await fetch('/api/echo?stream=1');
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
+      return { body: h.parse(text), bodyUsed: response.bodyUsed };
+    },
+  },
+  {
+    name: 'what fetch returns, and what fetch is',
+    run: async (h) => {
+      const promise = fetch('/api/echo');
+      const response = await promise;
+      let constructed;
+      try {
+        constructed = new (fetch as unknown as new (url: string) => unknown)('/api/echo');
+      } catch (error) {
+        constructed = h.error(error);
+      }
+      return {
+        promise: promise instanceof Promise && Object.getPrototypeOf(promise) === Promise.prototype,
+        response: response instanceof Response,
+        name: fetch.name,
+        length: fetch.length,
+        constructed,
+        same: window.fetch === globalThis.fetch && self.fetch === fetch,
+        descriptor: Object.entries(Object.getOwnPropertyDescriptor(window, 'fetch')!).map(([key, value]) => [key, typeof value]),
+      };
+    },
+  },
+];
+
+export const XHR_CASES: Case[] = [
+  { name: 'async GET: readyState and events in order', run: (h) => h.xhr('GET', '/api/echo?x=1') },
+  { name: 'POST text with setRequestHeader', run: (h) => h.xhr('POST', '/api/echo', { body: 'hello', headers: { 'X-App': 'yes', 'Content-Type': 'text/plain' } }) },
+  {
+    name: 'a header set twice is combined',
+    run: (h) =>
+      h.xhr('GET', '/api/echo', {
+        configure: (xhr: XMLHttpRequest) => {
+          xhr.setRequestHeader('x-multi', 'a');
+          xhr.setRequestHeader('X-Multi', 'b');
+        },
+      }),
+  },
+  {
+    name: 'responseType json, arraybuffer, blob and document',
+    run: async (h) =>
+      Promise.all(
+        [
+          ['json', (x: XMLHttpRequest) => x.response?.method],
+          ['arraybuffer', (x: XMLHttpRequest) => x.response?.byteLength > 0],
+          ['blob', (x: XMLHttpRequest) => [x.response?.size > 0, x.response?.type]],
+          ['document', (x: XMLHttpRequest) => x.response],
+        ].map(async ([type, read]: any) => {
+          let xhr: XMLHttpRequest | undefined;
+          const state = await h.xhr('GET', '/api/echo', { configure: (x: XMLHttpRequest) => ((xhr = x), (x.responseType = type)) });
+          return { ...state, read: read(xhr) };
+        }),
+      ),
+  },
+  { name: 'sync GET', run: (h) => h.xhr('GET', '/api/echo', { async: false }) },
+  { name: 'sync POST answered 500', run: (h) => h.xhr('POST', '/api/echo?status=500', { async: false, body: 'x' }) },
+  { name: 'sync network failure throws', run: (h, c) => h.xhr('GET', c.closed + '/x', { async: false }) },
+  {
+    name: 'open(method, url, undefined) is sync',
+    run: (h) => {
+      const xhr = new XMLHttpRequest();
+      const tracker = h.track(xhr);
+      xhr.open('GET', '/api/echo', undefined as unknown as boolean);
+      xhr.send();
+      tracker.note('returned');
+      return { ...h.xhrState(xhr), log: tracker.log };
+    },
+  },
+  { name: 'async network failure', run: (h, c) => h.xhr('GET', c.closed + '/x') },
+  { name: 'statuses 404 and 503', run: async (h) => [await h.xhr('GET', '/api/echo?status=404'), await h.xhr('DELETE', '/api/echo?status=503')] },
+  {
+    name: 'abort during the request',
+    run: (h) => h.xhr('GET', '/api/echo?delay=1000', { configure: (xhr: XMLHttpRequest) => setTimeout(() => xhr.abort(), 100) }),
+  },
+  {
+    name: 'abort after open and after load',
+    run: async (h) => {
+      const xhr = new XMLHttpRequest();
+      const tracker = h.track(xhr);
+      xhr.open('GET', '/api/echo?first');
+      xhr.abort();
+      tracker.note('aborted ' + xhr.readyState);
+      xhr.send();
+      await tracker.done;
+      xhr.abort();
+      tracker.note('aborted ' + xhr.readyState);
+      return { ...h.xhrState(xhr), log: tracker.log };
+    },
+  },
+  { name: 'timeout', run: (h) => h.xhr('GET', '/api/echo?delay=1000', { configure: (xhr: XMLHttpRequest) => (xhr.timeout = 100) }) },
+  { name: 'a redirect followed', run: (h) => h.xhr('GET', '/api/redirect') },
+  {
+    name: 'FormData, Blob, URLSearchParams and typed array bodies',
+    run: async (h) => {
+      const form = new FormData();
+      form.append('field', 'value');
+      return [
+        await h.xhr('POST', '/api/echo', { body: form }),
+        await h.xhr('POST', '/api/echo', { body: new Blob(['{"a":1}'], { type: 'application/json' }) }),
+        await h.xhr('POST', '/api/echo', { body: new URLSearchParams({ a: '1' }) }),
+        await h.xhr('POST', '/api/echo', { body: new TextEncoder().encode('bytes') }),
+      ];
+    },
+  },
+  { name: 'upload events', run: (h) => h.xhr('POST', '/api/echo', { body: 'x'.repeat(2000), upload: true }) },
+  { name: 'withCredentials to the page’s origin', run: (h) => h.xhr('GET', '/api/echo', { configure: (xhr: XMLHttpRequest) => (xhr.withCredentials = true) }) },
+  { name: 'withCredentials to another origin that does not allow it', run: (h, c) => h.xhr('GET', c.other + '/api/echo', { configure: (xhr: XMLHttpRequest) => (xhr.withCredentials = true) }) },
+  { name: 'another origin with CORS', run: (h, c) => h.xhr('GET', c.other + '/api/echo?cors=1') },
+  { name: 'another origin with a header that needs a preflight', run: (h, c) => h.xhr('PUT', c.other + '/api/echo', { body: 'x', headers: { 'x-app': 'yes' } }) },
+  {
+    name: 'one object reused for three requests',
+    run: async (h) => {
+      const xhr = new XMLHttpRequest();
+      const tracker = h.track(xhr);
+      const states = [];
+      for (const query of ['a', 'b', 'status=500']) {
+        xhr.open('GET', '/api/echo?' + query);
+        xhr.send();
+        await new Promise((resolve) => xhr.addEventListener('loadend', resolve, { once: true }));
+        states.push(h.xhrState(xhr));
+      }
+      return { states, log: tracker.log };
+    },
+  },
+  {
+    name: 'opened again while in flight',
+    run: async (h) => {
+      const xhr = new XMLHttpRequest();
+      const tracker = h.track(xhr);
+      xhr.open('GET', '/api/echo?delay=500');
+      xhr.send();
+      await h.sleep(50);
+      xhr.open('GET', '/api/echo?second');
+      tracker.note('reopened ' + xhr.readyState);
+      xhr.send();
+      await new Promise((resolve) => xhr.addEventListener('loadend', resolve, { once: true }));
+      await h.sleep(600);
+      return { ...h.xhrState(xhr), log: tracker.log };
+    },
+  },
+  {
+    name: 'calls out of order throw as they do natively',
+    run: async (h) => {
+      const attempt = (fn: () => void) => {
+        try {
+          fn();
+          return 'ok';
+        } catch (error) {
+          return h.error(error);
+        }
+      };
+      const xhr = new XMLHttpRequest();
+      const results = [attempt(() => xhr.send()), attempt(() => xhr.setRequestHeader('a', 'b'))];
+      results.push(attempt(() => xhr.open('GET', 'http://[')), attempt(() => xhr.open('BAD METHOD', '/api/echo')), attempt(() => xhr.open('CONNECT', '/api/echo')));
+      xhr.open('GET', '/api/echo?ordered');
+      results.push(attempt(() => xhr.setRequestHeader('bad name', 'x')), attempt(() => xhr.setRequestHeader('x-ok', 'line\nbreak')));
+      const done = new Promise((resolve) => xhr.addEventListener('loadend', resolve));
+      results.push(attempt(() => xhr.send()), attempt(() => xhr.send()), attempt(() => xhr.setRequestHeader('late', 'x')));
+      await done;
+      results.push(attempt(() => xhr.send()));
+      return { results, state: h.xhrState(xhr) };
+    },
+  },
+  { name: 'open with a URL object', run: (h) => h.xhr('GET', new URL('/api/echo?u=1', location.href)) },
+  {
+    name: 'the caller’s property handlers and listeners',
+    run: async () => {
+      const xhr = new XMLHttpRequest();
+      const log: string[] = [];
+      xhr.onreadystatechange = () => log.push('rsc' + xhr.readyState);
+      xhr.onload = () => log.push('onload');
+      xhr.onloadend = () => log.push('onloadend');
+      xhr.addEventListener('load', (event) => log.push('listener ' + (event.target === xhr) + ' ' + (event as ProgressEvent).lengthComputable));
+      xhr.open('GET', '/api/echo');
+      xhr.send();
+      await new Promise((resolve) => xhr.addEventListener('loadend', resolve));
+      return log;
+    },
+  },
+  {
+    name: 'response headers and overrideMimeType',
+    run: (h) => {
+      let xhr: XMLHttpRequest;
+      return h
+        .xhr('GET', '/api/echo', { configure: (x: XMLHttpRequest) => ((xhr = x), x.overrideMimeType('text/plain')) })
+        .then((state: object) => ({ ...state, headers: xhr.getAllResponseHeaders().split('\r\n').filter((line) => !line.startsWith('date')) }));
+    },
+  },
+  {
+    name: 'what XMLHttpRequest is',
+    run: () => {
+      const xhr = new XMLHttpRequest();
+      const proto = XMLHttpRequest.prototype;
+      return {
+        methods: [proto.open, proto.send, proto.setRequestHeader, proto.abort].map((f) => [f.name, f.length]),
+        own: Object.getOwnPropertyNames(xhr),
+        protoKeys: Object.keys(proto),
+        descriptors: ['open', 'send', 'setRequestHeader'].map((key) => Object.entries(Object.getOwnPropertyDescriptor(proto, key)!).map(([k, v]) => [k, typeof v === 'boolean' ? v : typeof v])),
+      };
+    },
+  },
+];
