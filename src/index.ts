@@ -1,4 +1,10 @@
+// The browser entry: re-exports only. Nothing runs on import.
 export { createClient } from './browser/client';
+export { init } from './browser/init';
+export { errors } from './browser/errors';
+export { fetchTracing } from './browser/fetch';
+export { xhrTracing } from './browser/xhr';
+export { webVitals, type WebVitalsOptions } from './browser/vitals';
 export type {
   Attributes,
   BatchOptions,

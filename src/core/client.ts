@@ -8,6 +8,7 @@ import { buildEvent, type EventRecord } from './event';
 import { newTraceId } from './ids';
 import { createDebug, report } from './logger';
 import { resolveOptions } from './options';
+import { redactEvent } from './redact';
 import { normalize } from './serialize';
 import { BEACON_MAX_BYTES, createPipeline, utf8Length } from './transport/pipeline';
 import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext } from './types';
@@ -63,6 +64,8 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   function serialize(record: EventRecord): string | null {
     let event: TelemetryEvent | null = buildEvent(record, { ...base, session_id: platform.sessionId?.() });
+    // Scrubbed before the app's own look, so that beforeSend sees what would leave the page.
+    if (options.redact) event = redactEvent(event);
     try {
       event = options.beforeSend!(event);
     } catch (error) {
@@ -137,8 +140,9 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     flush: () => pipeline.flush('manual'),
     async shutdown() {
       if (stopped) return;
-      stopped = true;
+      // Integrations stop first: what they still hold (a suppression count, say) goes out too.
       teardowns.reverse().forEach((teardown) => guard(teardown)());
+      stopped = true;
       unsubscribe?.();
       await pipeline.flush('manual');
       pipeline.stop();

@@ -55,7 +55,7 @@ describe('client', () => {
     const [first, second] = fake.events();
     expect(first).toMatchObject({ level: 'error', event: 'client_error', component: 'Cart', error: { type: 'TypeError', message: 'nope', handled: true } });
     expect(first.error?.stack).toContain('TypeError: nope');
-    expect(second.error).toEqual({ type: 'string', message: 'a string', handled: true });
+    expect(second.error).toEqual({ type: 'string', message: 'a string', handled: true, fingerprint: expect.stringMatching(/^[\da-f]{8}$/) });
   });
 
   it('logs an unknown level as info instead of failing', async () => {
@@ -89,6 +89,25 @@ describe('client', () => {
       ['f'.repeat(32), undefined],
       ['a'.repeat(32), 'b'.repeat(16)],
     ]);
+  });
+
+  it('scrubs personal data and secrets by default, before beforeSend sees the event', async () => {
+    let seen = '';
+    const { client, fake } = setup({ beforeSend: (event) => ((seen = JSON.stringify(event)), event) }, { pageUrl: () => 'https://shop.test/reset?token=abc123&step=2' });
+    client.log('info', 'signup', { note: 'mail jane.doe@example.com', card: '4111 1111 1111 1111' });
+    await client.flush();
+    const [event] = fake.events();
+    expect(event).toMatchObject({ note: 'mail [email]', card: '[card]' });
+    expect(event.url).toContain('step=2');
+    expect(event.url).not.toContain('abc123');
+    expect(seen).not.toContain('jane.doe@example.com');
+  });
+
+  it('sends what the app logged unchanged with redact: false', async () => {
+    const { client, fake } = setup({ redact: false });
+    client.log('info', 'signup', { email: 'jane.doe@example.com' });
+    await client.flush();
+    expect(fake.events()[0].email).toBe('jane.doe@example.com');
   });
 
   it('lets beforeSend change or drop events', async () => {
@@ -146,6 +165,14 @@ describe('client', () => {
     await client.shutdown();
     await client.shutdown();
     expect(order).toEqual(['setup a', 'setup b', 'teardown b', 'teardown a']);
+  });
+
+  it('sends what an integration captures while it stops', async () => {
+    const { client, fake } = setup({
+      integrations: [{ name: 'summary', setup: (c) => () => c.log('warn', 'last_word') }],
+    });
+    await client.shutdown();
+    expect(fake.events().map((e) => e.event)).toEqual(['last_word']);
   });
 
   it('survives integrations that throw while starting or stopping', async () => {

@@ -1,0 +1,124 @@
+/**
+ * The page's uncaught errors and unhandled promise rejections, as `client_error` and
+ * `unhandled_rejection` events. Listeners are added beside the page's own (`window.onerror` and
+ * other listeners keep working), and an error storm is rate limited per fingerprint, with one
+ * `errors_suppressed` event saying how many occurrences were held back.
+ */
+import { completeError, toErrorInfo } from '../core/error-info';
+import type { ErrorInfo, Integration } from '../core/types';
+
+/** Each fingerprint may send BURST events at once, then one more per REFILL_MS (a token bucket). */
+const BURST = 5;
+const REFILL_MS = 10_000;
+/** How long a storm is counted before its summary goes out (and at the latest when the page hides). */
+const SUMMARY_MS = 5_000;
+/** Fingerprints remembered; past this, the buckets start afresh. */
+const MAX_FINGERPRINTS = 100;
+
+/** The summary of held-back errors leaves with the page too: events added while hidden are beaconed at once. */
+const EVENTS = ['error', 'unhandledrejection', 'visibilitychange', 'pagehide'];
+
+/**
+ * React 18's development build runs failed work again inside a fake event (`invokeGuardedCallbackDev`
+ * dispatching to a detached element, so that DevTools pause on the exception), and then hands the
+ * original error to a boundary or throws it on itself: what is raised during that replay would be
+ * reported twice. The current stack tells, looked at deep enough to see past a DOM implemented in
+ * JavaScript; it costs some microseconds, so only for errors about to be sent.
+ */
+function replaying(): boolean {
+  const limit = Error.stackTraceLimit;
+  // Only where there is a limit (V8, JavaScriptCore), and by Reflect.set, which answers false where
+  // Error is frozen instead of throwing.
+  const raised = limit < 50 && Reflect.set(Error, 'stackTraceLimit', 50);
+  const stack = String(new Error().stack);
+  if (raised) Reflect.set(Error, 'stackTraceLimit', limit);
+  return stack.includes('invokeGuardedCallbackDev');
+}
+
+export function errors(): Integration {
+  return {
+    name: 'errors',
+    setup(client) {
+      // The token bucket as one number per fingerprint, the "theoretical arrival time" of GCRA
+      // (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm): each event sent moves it
+      // REFILL_MS on; an event is sent while it stays within BURST refills of now.
+      const due = new Map<string, number>();
+      const held = new Map<string, [count: number, error: ErrorInfo]>();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Set while an event is handled: an error raised meanwhile (by a getter or `toJSON` of the
+      // thrown value, by a patched console) comes from handling the first and must not come back in.
+      let busy = false;
+
+      const summarize = (): void => {
+        clearTimeout(timer);
+        timer = undefined;
+        held.forEach(([count, { type, message }], fingerprint) =>
+          client.capture({
+            // It stands for errors not sent one by one: like them, it is never sampled out.
+            level: 'error',
+            event: 'errors_suppressed',
+            attributes: { count, fingerprint, error_type: type, error_message: message },
+          }),
+        );
+        held.clear();
+      };
+
+      const report = (event: string, error: ErrorInfo, hint?: string): void => {
+        const key = error.fingerprint!;
+        const now = Date.now();
+        const next = Math.max(due.get(key) || 0, now) + REFILL_MS;
+        if (next - now <= BURST * REFILL_MS) {
+          if (replaying()) return;
+          if (due.size >= MAX_FINGERPRINTS) due.clear();
+          due.set(key, next);
+          client.capture({ level: 'error', event, error, attributes: { hint } });
+        } else {
+          held.set(key, [(held.get(key)?.[0] || 0) + 1, error]);
+          timer ??= setTimeout(summarize, SUMMARY_MS);
+        }
+      };
+
+      const listener = (event: Event): void => {
+        if (busy) return;
+        busy = true;
+        try {
+          const { error, reason } = event as ErrorEvent & PromiseRejectionEvent;
+          // Passed over: an error already reported (by a React error boundary), marked with this
+          // registered symbol (src/react/reported.ts) and met again when it is thrown on.
+          if ((error ?? reason)?.[Symbol.for('tracebeam.reported')]) return;
+          if (event.type === 'unhandledrejection') {
+            report('unhandled_rejection', toErrorInfo(reason, false));
+          } else if (event.type !== 'error') {
+            summarize();
+          } else if ('message' in event) {
+            // Only ErrorEvents: a plain `error` Event (an image or script that failed to load, seen in
+            // the capture phase) has nothing to report.
+            const { message, filename, lineno, colno } = event as ErrorEvent;
+            // A script from another origin, loaded without CORS, throws as "Script error." with no
+            // details, on purpose (https://html.spec.whatwg.org/#muted-errors).
+            if (error == null && !filename && message === 'Script error.') {
+              report(
+                'client_error',
+                completeError({ type: 'CrossOriginScriptError', message }, false),
+                'to see it, add crossorigin="anonymous" to its <script> tag and serve the script with CORS headers',
+              );
+            } else {
+              report('client_error', toErrorInfo(error, false, filename ? { file: filename, line: lineno, column: colno } : undefined));
+            }
+          }
+        } catch {
+          // Nothing the SDK does may throw into the page.
+        } finally {
+          busy = false;
+        }
+      };
+
+      // Capture phase: window hears `visibilitychange` even when it is dispatched without bubbling.
+      EVENTS.forEach((type) => addEventListener(type, listener, true));
+      return () => {
+        EVENTS.forEach((type) => removeEventListener(type, listener, true));
+        summarize();
+      };
+    },
+  };
+}

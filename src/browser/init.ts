@@ -1,0 +1,23 @@
+/** `init`: the browser client with every default integration, for apps that want it all in one call. */
+import type { Client, ClientOptions, Integration } from '../core/types';
+import { createClient } from './client';
+import { errors } from './errors';
+import { fetchTracing } from './fetch';
+import { webVitals } from './vitals';
+import { xhrTracing } from './xhr';
+
+/**
+ * `createClient` with errors, fetch and XHR tracing and web vitals. An integration the app passes
+ * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals({ attribution: true })] })`.
+ */
+export function init(options: ClientOptions): Client {
+  const own: unknown = options?.integrations ?? [];
+  const defaults = [errors(), fetchTracing(), xhrTracing(), webVitals()];
+  return createClient({
+    ...options,
+    // Anything but an array is left for the client to report by name.
+    integrations: Array.isArray(own)
+      ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own]
+      : (own as Integration[]),
+  });
+}

@@ -1,0 +1,50 @@
+import { expect, modulePage, test } from './support/fixtures';
+
+const page = (options = '') =>
+  modulePage(`
+    import { createClient, webVitals } from 'tracebeam';
+    createClient({ sink: '/api/log', service: 'web', integrations: [webVitals(${options})] });
+    // A slow handler makes the click a real interaction for INP (web-vitals ignores those under 40 ms).
+    document.querySelector('#go').addEventListener('click', () => {
+      const until = performance.now() + 120;
+      while (performance.now() < until);
+      document.querySelector('h1').textContent = 'clicked';
+    });
+    // Something that shifts, for CLS.
+    setTimeout(() => document.body.insertAdjacentHTML('afterbegin', '<div style="height:200px">late banner</div>'), 100);
+    document.body.dataset.ready = '1';
+  `);
+
+for (const [title, options] of [
+  ['all five web vitals reach the sink when the page goes away', ''],
+  ['with attribution, vitals carry the attribution’s plain fields', '{ attribution: true }'],
+] as const) {
+  test(title, async ({ app, page: tab }) => {
+    await tab.goto(app.page(page(options)));
+    await tab.locator('body[data-ready="1"]').waitFor();
+    await tab.waitForTimeout(300);
+    await tab.click('#go');
+    // web-vitals processes INP in an idle callback: give it time before the page is hidden.
+    await tab.waitForTimeout(1500);
+    await tab.goto(app.url + '/api/echo');
+    const events = await app.waitForEvents((e) => new Set(e.map((v) => v.vital?.name)).size >= 5);
+    const vitals = Object.fromEntries(events.map((e) => [e.vital!.name, e]));
+    expect(Object.keys(vitals).sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+    for (const event of Object.values(vitals)) {
+      expect(event).toMatchObject({ level: 'info', event: 'web_vital', service: 'web' });
+      expect(event.vital).toMatchObject({ value: expect.any(Number), delta: expect.any(Number), id: expect.any(String), navigation_type: 'navigate' });
+      expect(['good', 'needs-improvement', 'poor']).toContain(event.vital!.rating);
+    }
+    expect(vitals.INP.vital!.value).toBeGreaterThanOrEqual(100);
+    expect(vitals.CLS.vital!.value).toBeGreaterThan(0);
+    // Each vital is reported once, when final.
+    expect(events.filter((e) => e.event === 'web_vital')).toHaveLength(5);
+    if (options) {
+      expect(vitals.INP.vital!.attribution).toMatchObject({ interactionTarget: '#go', interactionType: 'pointer' });
+      expect(vitals.LCP.vital!.attribution).toHaveProperty('elementRenderDelay');
+      expect(vitals.TTFB.vital!.attribution).toHaveProperty('requestDuration');
+    } else {
+      expect(vitals.INP.vital!.attribution).toBeUndefined();
+    }
+  });
+}
