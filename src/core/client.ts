@@ -107,6 +107,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   const client: Client = {
     options,
     trace: platform.initialTrace ?? { traceId: newTraceId(), flags: 1 },
+    sampled,
     capture: guard((event: CaptureInput) => {
       const { trace } = client;
       if (stopped || (event.level !== 'error' && !sampled())) return;

@@ -50,6 +50,7 @@ export function resolveOptions(input: ClientOptions, baseUrl?: string): [Resolve
       target instanceof RegExp ? target : toUrl(target, undefined, 'propagateTo').origin,
     );
     if (!/^[\w!#$%&'*+.^`|~-]+$/.test(options.correlationHeader)) fail('correlationHeader', 'a header name');
+    if (options.transport && typeof options.transport.send !== 'function') fail('transport', 'an object with a send function');
     return [options];
   } catch (error) {
     return [options, typeof error === 'string' ? error : 'options must be an object'];

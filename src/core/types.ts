@@ -118,6 +118,27 @@ export interface ClientOptions {
   /** Most events held while waiting to be sent; beyond it the oldest non-error events go first. */
   maxQueue?: number;
   debug?: boolean;
+  /** How batches travel, in place of the POST of `{"events": [...]}` to `sink`: e.g. `otlpTransport()` from `tracebeam/otel`. */
+  transport?: Transport;
+}
+
+/** What a transport is told with each batch. */
+export interface TransportContext {
+  /** The client's `sink`, absolute. */
+  sink: string;
+  /** Page exit: the requests must start before `send` returns (a beacon, or a fetch with `keepalive`). */
+  exit: boolean;
+  /** The fetch captured before any integration patched the global one. */
+  fetch: typeof fetch;
+}
+
+/**
+ * Sends one batch, the events as the client serialized them (after `beforeSend`). Resolves as the
+ * built-in sender does: 'sent', 'refused' (dropped for good), or a number to retry after that many
+ * ms (NaN: the client's back-off). When, and what to retry, stay the client's business.
+ */
+export interface Transport {
+  send(events: string[], context: TransportContext): Promise<'sent' | 'refused' | number>;
 }
 
 /**
@@ -148,6 +169,8 @@ export interface Client {
   trace: TraceContext;
   /** For integrations: the options with defaults filled in. */
   readonly options: Readonly<ResolvedOptions>;
+  /** For integrations: whether this session keeps its non-error events (`sampleRate`, decided once per session). */
+  sampled?(): boolean;
 }
 
 /** The options after defaults were filled in and `batch` was flattened. */

@@ -5,7 +5,8 @@
  */
 import type { Debug } from '../logger';
 import { ENVELOPE_BYTES, hoistShared, toBody } from './envelope';
-import { backoff, postBatch } from './http';
+import type { Transport } from '../types';
+import { backoff, postBatch, type SendResult } from './http';
 import { type Entry, evict, take } from './queue';
 
 export type FlushReason = 'count' | 'bytes' | 'timer' | 'page_hidden' | 'retry' | 'manual';
@@ -27,6 +28,7 @@ export interface PipelineOptions<R> {
   droppedNotice(count: number): string;
   debug: Debug;
   random?: () => number;
+  transport?: Transport;
 }
 
 export interface Pipeline<R> {
@@ -123,7 +125,8 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
     prepare();
     for (let batch; (batch = take(queue, o.maxEvents, o.maxBytes - ENVELOPE_BYTES)).length; ) {
       inFlight = batch;
-      const result = await postBatch(o.fetch, o.sink, toBody(batch.map((entry) => entry.json)));
+      const jsons = batch.map((entry) => entry.json!);
+      const result = await (o.transport ? send(jsons, false) : postBatch(o.fetch, o.sink, toBody(jsons)));
       inFlight = [];
       if (typeof result !== 'number') {
         attempt = 0;
@@ -148,6 +151,16 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
     prepare();
     const entries = inFlight.filter((entry) => !entry.sent).concat(queue.splice(0));
     entries.sort((a, b) => +b.isError - +a.isError);
+    if (o.transport) {
+      // A transport packs its own requests for page exit; the whole batch comes back if they fail.
+      entries.forEach((entry) => (entry.sent = true));
+      if (entries.length) {
+        void send(entries.map((entry) => entry.json!), true).then((result) => {
+          if (typeof result === 'number') queue.unshift(...entries.map((entry) => ({ ...entry, sent: false })));
+        });
+      }
+      return;
+    }
     const [jsons, shared] = hoistShared(entries.map((entry) => entry.json!));
     const room = BEACON_MAX_BYTES - ENVELOPE_BYTES - utf8Length(shared) - '"shared":,'.length;
     // Compact copies for the beacons; the entries keep their whole events in case they must wait.
@@ -162,6 +175,15 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
           if (typeof result === 'number') queue.unshift(...chunk.map((entry) => ({ ...entry, sent: false })));
         });
       }
+    }
+  }
+
+  /** One batch by the app's transport; one that throws or rejects has failed, and the batch is retried. */
+  function send(jsons: string[], exit: boolean): Promise<SendResult> {
+    try {
+      return o.transport!.send(jsons, { sink: o.sink, exit, fetch: o.fetch }).catch(() => NaN);
+    } catch {
+      return Promise.resolve(NaN);
     }
   }
 
