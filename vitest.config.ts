@@ -10,5 +10,7 @@ export default defineConfig({
     environment: 'node',
     restoreMocks: true,
     testTimeout: 10_000,
+    // Every unit test, then the react entry's once more against React 18.
+    projects: [{ extends: true, test: { name: 'unit' } }, 'test/react18/vitest.config.ts'],
   },
 });

@@ -30,3 +30,16 @@ export function ensureBuilt() {
   console.log('Building the package (npm run build)…');
   sh('npm', ['run', '--silent', 'build']);
 }
+
+/**
+ * Installs React 18 in test/react18 when it is missing or older than its lockfile: the react
+ * entry's unit tests run under React 18 and 19, and react-dom 18 can't be installed beside the
+ * root's React 19.
+ */
+export function ensureReact18() {
+  const dir = new URL('../test/react18/', import.meta.url).pathname;
+  if (mtime(join(dir, 'node_modules/.package-lock.json')) >= mtime(join(dir, 'package-lock.json'))) return;
+  console.log('Installing React 18 for the react tests (npm ci in test/react18)…');
+  const { status } = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  if (status !== 0) throw new Error(`npm ci in ${dir} failed`);
+}
