@@ -1,0 +1,34 @@
+// docs/recipes.md shows the recipes' files byte for byte: each fenced block that follows an
+// `<!-- include: <path> -->` line is that file. The files in examples/ are the one copy, and the
+// tests run them; this writes them into the page.
+//   node scripts/recipes-docs.mjs           rewrite the blocks from the files
+//   node scripts/recipes-docs.mjs --check   exit 1, naming the files, when a block differs
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const PAGE = `${ROOT}docs/recipes.md`;
+// The marker, the opening fence (any info string), the body, the closing fence.
+const BLOCK = /(<!-- include: (\S+) -->\n(`{3,})[^\n]*\n)([\s\S]*?)(^\3$)/gm;
+
+function syncRecipes(page) {
+  const stale = [];
+  const text = page.replace(BLOCK, (_match, head, path, _fence, body, close) => {
+    const file = readFileSync(`${ROOT}${path}`, 'utf8');
+    if (body !== file) stale.push(path);
+    return `${head}${file}${close}`;
+  });
+  return { text, stale };
+}
+
+const page = readFileSync(PAGE, 'utf8');
+const { text, stale } = syncRecipes(page);
+if (process.argv.includes('--check')) {
+  if (stale.length > 0) {
+    console.error(`docs/recipes.md differs from ${stale.join(', ')}: run node scripts/recipes-docs.mjs`);
+    process.exit(1);
+  }
+  console.log('docs/recipes.md shows the recipes as they are');
+} else if (text !== page) {
+  writeFileSync(PAGE, text);
+  console.log(`docs/recipes.md: rewrote ${stale.join(', ')}`);
+}
