@@ -29,7 +29,9 @@ const fail = (option: string, expected: string): never => {
 
 /** The options with defaults filled in, and the message naming the first wrong one, if any. */
 export function resolveOptions(input: ClientOptions, baseUrl?: string): [ResolvedOptions, string?] {
-  const options = { ...DEFAULTS, ...input, ...input?.batch } as unknown as ResolvedOptions;
+  // An option given as undefined (`release: process.env.RELEASE`) is an option not given.
+  const given = (o: unknown) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
+  const options = { ...DEFAULTS, ...given(input), ...given(input?.batch) } as unknown as ResolvedOptions;
   try {
     // Every option with a default must have the default's type; arrays are objects here.
     for (const key in DEFAULTS) {

@@ -25,6 +25,12 @@ describe('resolveOptions', () => {
     });
   });
 
+  it('takes an option given as undefined for one not given', () => {
+    const [options, problem] = resolve({ ...valid, release: undefined, environment: undefined, sampleRate: undefined, batch: { maxEvents: undefined } });
+    expect(problem).toBeUndefined();
+    expect(options).toMatchObject({ release: '', environment: '', sampleRate: 1, maxEvents: 50 });
+  });
+
   it('flattens batch options and keeps a batch within one beacon', () => {
     const [options] = resolve({ ...valid, batch: { maxEvents: 10, maxBytes: 500_000, flushIntervalMs: 100 } });
     expect(options).toMatchObject({ maxEvents: 10, maxBytes: 60_000, flushIntervalMs: 100 });
