@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import type { TelemetryEvent } from '../core/types';
 import type { SinkWriter } from '../sink/handler';
 import type { NodeListener } from '../sink/node';
+import { drained } from '../sink/node-response';
 import type { LogObject } from '../sink/records/fields';
 import { existingFileLines } from '../sink/records/files';
 import { sourceMapResolver, type SourceMapResolver } from '../sink/sourcemaps';
@@ -171,16 +172,4 @@ async function serve(viewer: Viewer, req: IncomingMessage, res: ServerResponse):
     if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
     else res.destroy();
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

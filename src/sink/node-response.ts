@@ -34,7 +34,8 @@ export async function writeResponse(response: Response, req: IncomingMessage, re
   res.end();
 }
 
-function drained(res: ServerResponse): Promise<void> {
+/** Resolves when `res` can take more, or is closed. */
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
