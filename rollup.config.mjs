@@ -13,8 +13,14 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 /** Package entries: `exports` subpath → source file. */
 const entries = {
   index: 'src/index.ts',
-  // edge: 'src/edge/index.ts',
+  edge: 'src/edge/index.ts',
   sink: 'src/sink/index.ts',
+  react: 'src/react/index.ts',
+  otel: 'src/otel/index.ts',
+  // Not subpaths: tracebeam/otel's two halves, built apart (and without hoisted imports, below) so
+  // that an app importing only `otlpTransport` never loads zone.js, which `otelTracing` brings.
+  'otel/tracing': 'src/otel/tracing.ts',
+  'otel/otlp': 'src/otel/otlp/transport.ts',
 };
 
 // Dependencies stay imports in the library builds; the app's bundler resolves them once.
@@ -42,13 +48,36 @@ const schemaFile = {
   },
 };
 
-export default ([
+/**
+ * The script tag loads one file, so the attribution build of web-vitals (loaded on demand by
+ * `webVitals({ attribution: true })`) would be inlined and nearly double it; there, the option
+ * falls back to the plain build: the vitals come, without their attribution.
+ */
+const withoutAttribution = {
+  name: 'without-attribution',
+  resolveId(id, importer) {
+    return id === 'web-vitals/attribution' ? this.resolve('web-vitals', importer, { skipSelf: true }) : null;
+  },
+};
+
+/** The pre-load snippet: a readable copy and the minified one that pages inline. */
+const snippet = {
+  input: 'src/snippet/snippet.ts',
+  plugins: plugins(),
+  output: [
+    // No wrapper of rollup's: the snippet is its own function expression, called at once.
+    { file: 'dist/snippet.js', format: 'es' },
+    { file: 'dist/snippet.min.js', format: 'es', plugins: [terser({ ecma: 2015, compress: { passes: 2 }, format: { comments: false } })] },
+  ],
+};
+
+export default [
   {
     input: entries,
     external: [...external, /^node:/],
     plugins: [...plugins(), schemaFile],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true, hoistTransitiveImports: false },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
     ],
   },
@@ -59,16 +88,18 @@ export default ([
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node', sourcemap: true },
   },
   {
-    input: 'src/index.ts',
-    plugins: plugins(),
+    // The script-tag entry: the package entry plus the data-attribute auto-init.
+    input: 'src/script/index.ts',
+    plugins: [withoutAttribution, ...plugins()],
     output: {
       file: 'dist/tracebeam.min.js',
       format: 'iife',
       name: 'tracebeam',
-      // One file for the script tag: optional parts loaded on demand elsewhere are inlined here.
+      // One file for the script tag: what other builds load on demand is inlined here.
       inlineDynamicImports: true,
       sourcemap: true,
       plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
     },
   },
-]).filter(Boolean);
+  snippet,
+];

@@ -6,6 +6,7 @@
  */
 import { completeError, toErrorInfo } from '../core/error-info';
 import type { ErrorInfo, Integration } from '../core/types';
+import { listen } from './listen';
 
 /** Each fingerprint may send BURST events at once, then one more per REFILL_MS (a token bucket). */
 const BURST = 5;
@@ -33,6 +34,20 @@ function replaying(): boolean {
   const stack = String(new Error().stack);
   if (raised) Reflect.set(Error, 'stackTraceLimit', limit);
   return stack.includes('invokeGuardedCallbackDev');
+}
+
+/**
+ * An `error` event's error, and a hint for the reader when there is one to give. A script from
+ * another origin, loaded without CORS, throws as "Script error." with no details, on purpose
+ * (https://html.spec.whatwg.org/#muted-errors). The pre-load snippet's recordings are described here too.
+ */
+export function describeErrorEvent({ error, message, filename, lineno, colno }: ErrorEvent): [ErrorInfo, string?] {
+  return error == null && !filename && message === 'Script error.'
+    ? [
+        completeError({ type: 'CrossOriginScriptError', message }, false),
+        'to see it, add crossorigin="anonymous" to its <script> tag and serve the script with CORS headers',
+      ]
+    : [toErrorInfo(error, false, filename ? { file: filename, line: lineno, column: colno } : undefined)];
 }
 
 export function errors(): Integration {
@@ -93,18 +108,7 @@ export function errors(): Integration {
           } else if ('message' in event) {
             // Only ErrorEvents: a plain `error` Event (an image or script that failed to load, seen in
             // the capture phase) has nothing to report.
-            const { message, filename, lineno, colno } = event as ErrorEvent;
-            // A script from another origin, loaded without CORS, throws as "Script error." with no
-            // details, on purpose (https://html.spec.whatwg.org/#muted-errors).
-            if (error == null && !filename && message === 'Script error.') {
-              report(
-                'client_error',
-                completeError({ type: 'CrossOriginScriptError', message }, false),
-                'to see it, add crossorigin="anonymous" to its <script> tag and serve the script with CORS headers',
-              );
-            } else {
-              report('client_error', toErrorInfo(error, false, filename ? { file: filename, line: lineno, column: colno } : undefined));
-            }
+            report('client_error', ...describeErrorEvent(event as ErrorEvent));
           }
         } catch {
           // Nothing the SDK does may throw into the page.
@@ -114,9 +118,9 @@ export function errors(): Integration {
       };
 
       // Capture phase: window hears `visibilitychange` even when it is dispatched without bubbling.
-      EVENTS.forEach((type) => addEventListener(type, listener, true));
+      const unlisten = listen(EVENTS, listener);
       return () => {
-        EVENTS.forEach((type) => removeEventListener(type, listener, true));
+        unlisten();
         summarize();
       };
     },

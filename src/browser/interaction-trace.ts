@@ -6,6 +6,7 @@
 import { newTraceId } from '../core/ids';
 import { parseTraceparent } from '../core/trace-context';
 import type { TraceContext } from '../core/types';
+import { listen } from './listen';
 
 /** The trace the page starts with: the server's, when it rendered one into the page. */
 export function pageLoadTrace(): TraceContext {
@@ -29,9 +30,7 @@ export function onNewTrace(renew: () => void): () => void {
   const onEvent = (event: Event): void => {
     if (event.type !== 'keydown' || (event as KeyboardEvent).key === 'Enter') renew();
   };
-  const types = ['click', 'submit', 'keydown'];
-  types.forEach((type) => addEventListener(type, onEvent, true));
-  addEventListener('popstate', onRoute, true);
+  const unlisten = [listen(['click', 'submit', 'keydown'], onEvent), listen(['popstate'], onRoute)];
   const restore = (['pushState', 'replaceState'] as const).map((method) => {
     const original = history[method];
     const patched = function (this: History, ...args: Parameters<History['pushState']>) {
@@ -43,9 +42,5 @@ export function onNewTrace(renew: () => void): () => void {
     // A wrapper someone added on top of ours stays; it still reaches the original through us.
     return () => history[method] === patched && (history[method] = original);
   });
-  return () => {
-    types.forEach((type) => removeEventListener(type, onEvent, true));
-    removeEventListener('popstate', onRoute, true);
-    restore.forEach((undo) => undo());
-  };
+  return () => unlisten.concat(restore).forEach((undo) => undo());
 }

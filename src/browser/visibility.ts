@@ -4,12 +4,13 @@
  * browsers where it comes first, and `pageshow` brings a page back from the back/forward cache.
  * https://developer.chrome.com/docs/web-platform/page-lifecycle-api#advice-hidden
  */
+import { listen } from './listen';
+
 const EVENTS = ['visibilitychange', 'pagehide', 'pageshow'];
 
 export function onVisibility(callback: (hidden: boolean) => void): () => void {
   const listener = ({ type }: Event): void =>
     callback(type === 'pagehide' || (type !== 'pageshow' && document.visibilityState === 'hidden'));
   // `visibilitychange` bubbles from document to window, so one window listener hears all three.
-  EVENTS.forEach((type) => addEventListener(type, listener, true));
-  return () => EVENTS.forEach((type) => removeEventListener(type, listener, true));
+  return listen(EVENTS, listener);
 }

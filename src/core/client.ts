@@ -4,7 +4,7 @@
  * as a `Platform`, so the browser, the edge and the tests each pass their own.
  */
 import { toErrorInfo } from './error-info';
-import { buildEvent, type EventRecord } from './event';
+import { buildEvent, copyAttributes, type EventRecord, toLevel } from './event';
 import { newTraceId } from './ids';
 import { createDebug, report } from './logger';
 import { resolveOptions } from './options';
@@ -31,13 +31,8 @@ export interface Platform {
   random?: () => number;
 }
 
-const LEVELS = ['debug', 'info', 'warn', 'error'];
-
 /** The largest event, with room for the envelope: one event always fits one beacon. */
 const MAX_EVENT_BYTES = BEACON_MAX_BYTES - 100;
-
-const copy = (attributes: unknown): Attributes | undefined =>
-  attributes && typeof attributes === 'object' ? { ...attributes } : undefined;
 
 function stringify(value: unknown): string {
   try {
@@ -124,18 +119,16 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
         event.level === 'error',
       );
     }),
-    log: (level, event, attributes) =>
-      // A shallow copy: the app may reuse its object, and what counts is what it held at the call.
-      client.capture({ level: LEVELS.includes(level) ? level : 'info', event, attributes: copy(attributes) }),
+    log: (level, event, attributes) => client.capture({ level: toLevel(level), event, attributes: copyAttributes(attributes) }),
     captureError: guard((error, attributes) =>
-      client.capture({ level: 'error', event: 'client_error', error: toErrorInfo(error, true), attributes: copy(attributes) }),
+      client.capture({ level: 'error', event: 'client_error', error: toErrorInfo(error, true), attributes: copyAttributes(attributes) }),
     ),
     setUser(user) {
       const id = (user as { id?: unknown } | null)?.id;
       userId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
     },
     setContext(next) {
-      context = { ...context, ...copy(next) };
+      context = { ...context, ...copyAttributes(next) };
     },
     traceId: () => client.trace.traceId,
     flush: () => pipeline.flush('manual'),

@@ -4,7 +4,7 @@
  */
 import { newTraceId } from './ids';
 import { normalize } from './serialize';
-import type { Attributes, CaptureInput, TelemetryEvent } from './types';
+import type { Attributes, CaptureInput, Level, TelemetryEvent } from './types';
 import { SDK_NAME, SDK_VERSION } from './version';
 
 /** What `capture` keeps at call time: cheap to take, enough to build the event later. */
@@ -27,6 +27,15 @@ export interface EventBase {
 }
 
 const SDK = { name: SDK_NAME, version: SDK_VERSION };
+
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+
+/** A level the app got wrong is read as `info`, not dropped. */
+export const toLevel = (level: unknown): Level => (LEVELS.includes(level as string) ? (level as Level) : 'info');
+
+/** A shallow copy: the app may reuse its object, and what counts is what it held at the call. */
+export const copyAttributes = (attributes: unknown): Attributes | undefined =>
+  attributes && typeof attributes === 'object' ? { ...attributes } : undefined;
 
 /** Event names are snake_case so they filter like the server's: `checkoutStarted` → `checkout_started`. */
 export function toEventName(name: unknown): string {

@@ -41,7 +41,7 @@ export function resolveOptions(input: ClientOptions, baseUrl?: string): [Resolve
     if (!options.service) fail('service', 'a non-empty string');
     // An empty sink would resolve to the page itself.
     if (!options.sink) fail('sink', 'an http(s) URL');
-    options.sink = toUrl(options.sink, baseUrl, 'sink').href;
+    options.sink = (httpUrl(options.sink, baseUrl) || fail('sink', 'an http(s) URL')).href;
     if (!(options.sampleRate >= 0 && options.sampleRate <= 1)) fail('sampleRate', 'from 0 to 1');
     for (const key of ['maxQueue', 'maxEvents', 'maxBytes', 'flushIntervalMs'] as const) {
       if (!(options[key] >= 0)) fail(key, 'a positive number');
@@ -49,7 +49,7 @@ export function resolveOptions(input: ClientOptions, baseUrl?: string): [Resolve
     options.maxBytes = Math.min(options.maxBytes, 60_000);
     if (!Array.isArray(options.integrations)) fail('integrations', 'an array');
     options.propagateTo = [...options.propagateTo].map((target) =>
-      target instanceof RegExp ? target : toUrl(target, undefined, 'propagateTo').origin,
+      target instanceof RegExp ? target : (httpUrl(target) || fail('propagateTo', 'an http(s) URL')).origin,
     );
     if (!/^[\w!#$%&'*+.^`|~-]+$/.test(options.correlationHeader)) fail('correlationHeader', 'a header name');
     if (options.transport && typeof options.transport.send !== 'function') fail('transport', 'an object with a send function');
@@ -59,12 +59,12 @@ export function resolveOptions(input: ClientOptions, baseUrl?: string): [Resolve
   }
 }
 
-function toUrl(url: unknown, base: string | undefined, option: string): URL {
+/** `url` resolved against `base`, when it is an http(s) URL; else undefined. The script tag's attributes are checked with it too. */
+export function httpUrl(url: unknown, base?: string): URL | undefined {
   try {
     const parsed = new URL(url as string, base);
     if (/^https?:$/.test(parsed.protocol)) return parsed;
   } catch {
-    // reported below
+    // Not a URL: undefined, for the caller to report.
   }
-  return fail(option, 'an http(s) URL');
 }

@@ -3,18 +3,13 @@
  * tag. A missing or wrong attribute comes back as the message naming it, for one console error;
  * nothing here throws.
  */
+import { httpUrl } from '../core/options';
 import type { ClientOptions } from '../core/types';
 
 /** `undefined`: the tag configures nothing (the page calls `tracebeam.init` itself); a string: what is wrong. */
 export type ScriptOptions = ClientOptions | string | undefined;
 
-const isUrl = (value: string | undefined, absolute?: boolean): boolean => {
-  try {
-    return !!value && /^https?:$/.test(new URL(value, absolute ? undefined : location.href).protocol);
-  } catch {
-    return false;
-  }
-};
+const isUrl = (value: string | undefined, absolute?: boolean): boolean => !!value && !!httpUrl(value, absolute ? undefined : location.href);
 
 export function optionsFromScript(script: HTMLOrSVGScriptElement | null): ScriptOptions {
   const data = script?.dataset;

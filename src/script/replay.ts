@@ -4,38 +4,21 @@
  * integration describes them; they were recorded before its listener existed, so nothing is
  * reported twice.
  */
-import { completeError, toErrorInfo } from '../core/error-info';
-import type { Attributes, CaptureInput, Client, Level } from '../core/types';
+import { describeErrorEvent } from '../browser/errors';
+import { toErrorInfo } from '../core/error-info';
+import { copyAttributes, toLevel } from '../core/event';
+import type { CaptureInput, Client } from '../core/types';
 import type { RecordedCall } from '../snippet/protocol';
-
-const LEVELS = ['debug', 'info', 'warn', 'error'];
-
-const copy = (attributes: unknown): Attributes | undefined =>
-  attributes && typeof attributes === 'object' ? { ...attributes } : undefined;
 
 function describe(method: string, args: ArrayLike<unknown>): CaptureInput | undefined {
   const [first, second, third] = Array.from(args);
-  if (method === 'log') {
-    const level = (LEVELS.includes(first as string) ? first : 'info') as Level;
-    return { level, event: second as string, attributes: copy(third) };
-  }
-  if (method === 'captureError') return { level: 'error', event: 'client_error', error: toErrorInfo(first, true), attributes: copy(second) };
+  if (method === 'log') return { level: toLevel(first), event: second as string, attributes: copyAttributes(third) };
+  if (method === 'captureError') return { level: 'error', event: 'client_error', error: toErrorInfo(first, true), attributes: copyAttributes(second) };
   if (method === 'unhandledrejection') {
     return { level: 'error', event: 'unhandled_rejection', error: toErrorInfo((first as PromiseRejectionEvent).reason, false) };
   }
-  if (method === 'error') {
-    const { error, message, filename, lineno, colno } = first as ErrorEvent;
-    // A script of another origin, loaded without CORS, throws as "Script error." with no details
-    // (https://html.spec.whatwg.org/#muted-errors).
-    return {
-      level: 'error',
-      event: 'client_error',
-      error:
-        error == null && !filename && message === 'Script error.'
-          ? completeError({ type: 'CrossOriginScriptError', message }, false)
-          : toErrorInfo(error, false, filename ? { file: filename, line: lineno, column: colno } : undefined),
-    };
-  }
+  // Described as the `errors()` integration describes them, less its hint.
+  if (method === 'error') return { level: 'error', event: 'client_error', error: describeErrorEvent(first as ErrorEvent)[0] };
   return undefined;
 }
 

@@ -155,9 +155,7 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
       // A transport packs its own requests for page exit; the whole batch comes back if they fail.
       entries.forEach((entry) => (entry.sent = true));
       if (entries.length) {
-        void send(entries.map((entry) => entry.json!), true).then((result) => {
-          if (typeof result === 'number') queue.unshift(...entries.map((entry) => ({ ...entry, sent: false })));
-        });
+        void send(entries.map((entry) => entry.json!), true).then((result) => requeue(result, entries));
       }
       return;
     }
@@ -170,12 +168,14 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
       const body = toBody(jsons.splice(0, chunk.length), shared);
       chunk.forEach((entry) => (entry.sent = true));
       if (!beacon(body)) {
-        void postBatch(o.fetch, o.sink, body, true).then((result) => {
-          // Still here (the tab was only hidden): the queue tries again later.
-          if (typeof result === 'number') queue.unshift(...chunk.map((entry) => ({ ...entry, sent: false })));
-        });
+        void postBatch(o.fetch, o.sink, body, true).then((result) => requeue(result, chunk));
       }
     }
+  }
+
+  /** A page-exit send that must be retried: still here (the tab was only hidden), the queue tries again later. */
+  function requeue(result: SendResult, entries: Array<Entry<R>>): void {
+    if (typeof result === 'number') queue.unshift(...entries.map((entry) => ({ ...entry, sent: false })));
   }
 
   /** One batch by the app's transport; one that throws or rejects has failed, and the batch is retried. */
