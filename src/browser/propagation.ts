@@ -51,6 +51,8 @@ export function requestTracer(client: Client) {
     const { href } = url;
     if ((href.startsWith(sinkOrigin + '/') && url.pathname == sinkPath) || !/^https?:/.test(href)) return;
     method = method.toUpperCase();
+    // The event is stamped with the request's start, so a timeline puts it before the server's lines.
+    const time = Date.now();
     const start = performance.now();
     const { traceId, flags, traceState } = client.trace;
     const own = headers.get('traceparent');
@@ -75,6 +77,7 @@ export function requestTracer(client: Client) {
         http: { method, url: href, status_code: status, duration_ms: Math.round(performance.now() - start), error },
         trace_id,
         span_id,
+        time,
       }));
   };
 }

@@ -72,9 +72,12 @@ export function redactEvent<T>(event: T): T {
   return redact(event, 0) as T;
 }
 
+/** Top-level fields the SDK makes itself (ids, times, a snake_case name): nothing of the app's in them. */
+const GENERATED = /^(id|timestamp|level|event|trace_id|span_id|parent_span_id|session_id|sdk)$/;
+
 function redact(value: unknown, depth: number, key = ''): unknown {
   try {
-    if (value == null) return value;
+    if (value == null || (depth === 1 && GENERATED.test(key))) return value;
     if (SECRET_KEY.test(key)) return '[redacted]';
     if (typeof value === 'string') return redactString(value);
     if (typeof value !== 'object') return value;

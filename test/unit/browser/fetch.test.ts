@@ -67,6 +67,7 @@ describe('fetchTracing', () => {
         http: { method: 'POST', url: 'http://localhost:3000/api/echo?q=1', status_code: 200, duration_ms: expect.any(Number), error: undefined },
         trace_id: TRACE,
         span_id: headers.traceparent.split('-')[2],
+        time: expect.any(Number),
       },
     ]);
   });

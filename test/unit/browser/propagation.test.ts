@@ -61,9 +61,11 @@ describe('requestTracer', () => {
     expect(start(client, '/api/a').added).toMatchObject({ tracestate: 'vendor=abc' });
   });
 
-  it('records one http_request event whose span is the one sent', () => {
+  it('records one http_request event whose span is the one sent, stamped when the request started', () => {
     const { client, events } = fakeClient();
+    const before = Date.now();
     const { added, end } = start(client, '/api/a?q=1', {}, 'post');
+    const started = Date.now();
     end!(201);
     end!(0, 'aborted');
     expect(events).toEqual([
@@ -73,8 +75,11 @@ describe('requestTracer', () => {
         http: { method: 'POST', url: 'http://localhost:3000/api/a?q=1', status_code: 201, duration_ms: expect.any(Number), error: undefined },
         trace_id: TRACE,
         span_id: added.traceparent.split('-')[2],
+        time: expect.any(Number),
       },
     ]);
+    expect(events[0].time).toBeGreaterThanOrEqual(before);
+    expect(events[0].time).toBeLessThanOrEqual(started);
   });
 
   it.each([

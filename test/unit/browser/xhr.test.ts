@@ -92,6 +92,7 @@ describe('xhrTracing', () => {
         http: { method: 'POST', url: page.origin + '/api/echo?q=1', status_code: 200, duration_ms: expect.any(Number), error: undefined },
         trace_id: TRACE,
         span_id: headers.traceparent.split('-')[2],
+        time: expect.any(Number),
       },
     ]);
   });
