@@ -21,7 +21,25 @@ function newest(dir) {
 export function ensureInstalled() {
   if (mtime('node_modules/.package-lock.json') >= mtime('package-lock.json')) return;
   console.log('Installing dependencies (npm ci)…');
-  sh('npm', ['ci', '--no-audit', '--no-fund']);
+  installLocked('.');
+}
+
+/**
+ * `npm ci`, or where it refuses the lockfile as out of sync, `npm install` without saving. A
+ * registry that serves only this platform's builds leaves the other platforms' optional packages
+ * (rollup's, esbuild's) out of the lockfile, and `npm ci` then refuses it; `npm install` still
+ * installs the locked versions.
+ */
+export function installLocked(cwd) {
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd, encoding: 'utf8' });
+  if (ci.status === 0) return;
+  if (!/in sync/.test(ci.stderr)) {
+    process.stderr.write(ci.stdout + ci.stderr);
+    process.exit(ci.status ?? 1);
+  }
+  console.log('npm ci found optional packages of other platforms missing from the lockfile; installing with npm install --no-save.');
+  const { status } = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'], { cwd, stdio: 'inherit' });
+  if (status !== 0) process.exit(status ?? 1);
 }
 
 /** Builds the package when dist/ is missing or older than the sources. */
@@ -40,6 +58,5 @@ export function ensureReact18() {
   const dir = new URL('../test/react18/', import.meta.url).pathname;
   if (mtime(join(dir, 'node_modules/.package-lock.json')) >= mtime(join(dir, 'package-lock.json'))) return;
   console.log('Installing React 18 for the react tests (npm ci in test/react18)…');
-  const { status } = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
-  if (status !== 0) throw new Error(`npm ci in ${dir} failed`);
+  installLocked(dir);
 }
