@@ -7,13 +7,13 @@
 const attributionOnDemand = (config) => ({ ...config, external: [...(config.external ?? []), 'web-vitals/attribution'] });
 
 module.exports = [
-  { name: 'createClient', path: 'dist/index.mjs', import: '{ createClient }', gzip: true, limit: '6.1 kB' /* target 2.5 kB */ },
+  { name: 'createClient', path: 'dist/index.mjs', import: '{ createClient }', gzip: true, limit: '6.15 kB' /* target 2.5 kB */ },
   {
     name: 'createClient + errors() + fetchTracing()',
     path: 'dist/index.mjs',
     import: '{ createClient, errors, fetchTracing }',
     gzip: true,
-    limit: '7.5 kB', // target 4 kB
+    limit: '7.55 kB', // target 4 kB
   },
   {
     name: 'edge: withTelemetry',
