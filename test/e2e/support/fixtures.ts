@@ -1,4 +1,5 @@
 import { test as base } from '@playwright/test';
+import { IMPORT_MAP } from './http';
 import { startTestApp, type TestApp } from './server';
 
 /** Every test gets a fresh view of one app per worker: events and requests start empty. */
@@ -25,7 +26,7 @@ export { expect } from '@playwright/test';
  */
 export function modulePage(script: string, head = ''): string {
   return `<!doctype html><html><head><meta charset="utf-8">${head}
-<script type="importmap">{"imports": {"tracebeam": "/dist/index.mjs", "web-vitals": "/node_modules/web-vitals/dist/web-vitals.js", "web-vitals/attribution": "/node_modules/web-vitals/dist/web-vitals.attribution.js"}}</script>
+${IMPORT_MAP}
 </head><body><h1>tracebeam test page</h1><button id="go">go</button><a id="away" href="/api/echo">away</a>
 <script type="module">${script}</script></body></html>`;
 }

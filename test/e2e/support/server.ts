@@ -3,15 +3,10 @@
  * package, test pages, a real tracebeam sink at /api/log and a small API; and a second origin for
  * cross-origin calls. Tests assert on what the sink received, never on SDK internals.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TelemetryEvent } from 'tracebeam';
 import { createSinkHandler, toNodeListener } from 'tracebeam/sink';
-
-const ROOT = new URL('../../../', import.meta.url).pathname;
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
+import { createPages, listen, send, serveFile } from './http';
 
 /** One request as the API saw it. */
 export interface SeenRequest {
@@ -50,7 +45,7 @@ export interface TestApp {
 
 export async function startTestApp(): Promise<TestApp> {
   const events: TelemetryEvent[] = [];
-  const pages = new Map<string, string>();
+  const pages = createPages();
   const app = {} as TestApp;
   Object.assign(app, { sinkRequests: [], apiRequests: [], sinkFailures: [] });
 
@@ -59,8 +54,9 @@ export async function startTestApp(): Promise<TestApp> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/api/log') return sink(req, res);
     if (path.startsWith('/api/')) return api(req, res, app, false);
-    if (pages.has(path)) return send(res, 200, 'text/html', pages.get(path)!);
-    if (path.startsWith('/dist/') || path.startsWith('/node_modules/')) return file(res, path);
+    const html = pages.get(path);
+    if (html) return send(res, 200, 'text/html', html);
+    if (path.startsWith('/dist/') || path.startsWith('/node_modules/')) return serveFile(res, path);
     send(res, 404, 'text/plain', 'not found');
   });
 
@@ -81,15 +77,10 @@ export async function startTestApp(): Promise<TestApp> {
     sinkListener(req, res);
   }
 
-  let counter = 0;
   Object.assign(app, {
     url: main.url,
     otherOrigin: other.url,
-    page(html: string) {
-      const path = `/page-${++counter}.html`;
-      pages.set(path, html);
-      return main.url + path;
-    },
+    page: (html: string) => main.url + pages.add(html),
     events: () => events.slice(),
     async waitForEvents(predicate: (e: TelemetryEvent[]) => boolean, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
@@ -137,33 +128,4 @@ async function api(req: IncomingMessage, res: ServerResponse, app: TestApp, cros
   }
   res.setHeader('x-echo', 'yes');
   send(res, status, 'application/json', JSON.stringify(seen));
-}
-
-async function file(res: ServerResponse, path: string): Promise<void> {
-  const full = normalize(join(ROOT, path));
-  if (!full.startsWith(ROOT)) return send(res, 403, 'text/plain', 'forbidden');
-  try {
-    send(res, 200, TYPES[extname(full)] ?? 'application/octet-stream', await readFile(full));
-  } catch {
-    send(res, 404, 'text/plain', 'not found');
-  }
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => void handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

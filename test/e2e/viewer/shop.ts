@@ -3,13 +3,9 @@
  * build directory, and has a backend API that logs JSON lines the way structlog and pino do, with
  * the trace id of the request's `traceparent`.
  */
-import { appendFile, readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-
-const ROOT = new URL('../../../', import.meta.url).pathname;
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
+import { appendFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createPages, IMPORT_MAP, listen, send, serveFile } from '../support/http';
 
 export interface Shop {
   url: string;
@@ -26,15 +22,15 @@ export interface ShopOptions {
 }
 
 export async function startShop({ log, assets }: ShopOptions): Promise<Shop> {
-  const pages = new Map<string, string>();
-  const server = createServer((req, res) => void route(req, res));
+  const pages = createPages();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (pages.has(path)) return send(res, 200, 'text/html', pages.get(path)!);
+    const html = pages.get(path);
+    if (html) return send(res, 200, 'text/html', html);
     if (path === '/api/checkout') return checkout(req, res);
-    if (path.startsWith('/dist/') || path.startsWith('/node_modules/')) return file(res, ROOT, path);
-    if (assets !== undefined && path.startsWith('/assets/')) return file(res, assets, path.slice('/assets'.length));
+    if (path.startsWith('/dist/') || path.startsWith('/node_modules/')) return serveFile(res, path);
+    if (assets !== undefined && path.startsWith('/assets/')) return serveFile(res, path.slice('/assets'.length), assets);
     send(res, 404, 'text/plain', 'not found');
   }
 
@@ -54,43 +50,14 @@ export async function startShop({ log, assets }: ShopOptions): Promise<Shop> {
     send(res, 500, 'application/json', '{"error":"payment declined"}');
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let counter = 0;
-  return {
-    url,
-    page(html) {
-      const path = `/page-${++counter}.html`;
-      pages.set(path, html);
-      return url + path;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await listen(route);
+  return { url: server.url, page: (html) => server.url + pages.add(html), close: server.close };
 }
 
 /** A page that loads the package the way an app's bundler would resolve it, then runs `script` as a module. */
 export function shopPage(script: string, body = ''): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
-<script type="importmap">{"imports": {"tracebeam": "/dist/index.mjs", "web-vitals": "/node_modules/web-vitals/dist/web-vitals.js", "web-vitals/attribution": "/node_modules/web-vitals/dist/web-vitals.attribution.js"}}</script>
+${IMPORT_MAP}
 </head><body><h1>shop</h1><button id="buy">buy</button>${body}
 <script type="module">${script}</script></body></html>`;
-}
-
-async function file(res: ServerResponse, root: string, path: string): Promise<void> {
-  const full = normalize(join(root, path));
-  if (!full.startsWith(normalize(root))) return send(res, 403, 'text/plain', 'forbidden');
-  try {
-    send(res, 200, TYPES[extname(full)] ?? 'application/octet-stream', await readFile(full));
-  } catch {
-    send(res, 404, 'text/plain', 'not found');
-  }
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
 }
