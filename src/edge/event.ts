@@ -44,7 +44,7 @@ export function edgeEvent(input: CaptureInput, base: EdgeBase): TelemetryEvent {
   // Fields left undefined are simply absent from the JSON.
   const event: TelemetryEvent = {
     id: newTraceId(),
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(input.time ?? Date.now()).toISOString(),
     level: input.level,
     event: toEventName(input.event),
     ...base,

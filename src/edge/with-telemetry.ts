@@ -129,6 +129,8 @@ export function withTelemetry(
       event: 'http_request',
       parent_span_id: hop.parentSpanId,
       http: { method, url: requestPath(url!), status_code: status, duration_ms: Date.now() - start },
+      // Stamped when the request came in, like the browser's requests: timelines put it before its effects.
+      time: start,
     });
     try {
       recorder.close(findWaitUntil(args));

@@ -27,7 +27,7 @@ export interface RecordDetails {
   summary: string;
   /** Short scalar attributes not shown otherwise, as `[name, value]`. */
   attributes: Array<[string, string]>;
-  /** Epoch ms and duration of what took time: an `http_request` (which is logged when it ends) or a span. */
+  /** Epoch ms and duration of what took time: an `http_request` (stamped when it started) or a span. */
   bar?: { start: number; duration: number };
   error?: ErrorDetails;
 }
@@ -48,8 +48,8 @@ export function describeRecord(record: TimelineRecord): RecordDetails {
     const duration = finite(http.duration_ms);
     parts.push(`${text(http.method)} ${text(http.url)} -> ${status}${duration === undefined ? '' : ` in ${round(duration)} ms`}`);
     if (duration !== undefined && record.time !== undefined && record.event === 'http_request') {
-      // The browser logs a request when it ends: the bar ends at the event's time.
-      details.bar = { start: record.time - duration, duration };
+      // Requests are stamped when they start, in the browser and at the edge alike.
+      details.bar = { start: record.time, duration };
     }
   }
 

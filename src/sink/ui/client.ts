@@ -7,36 +7,18 @@
  * markup: events are whatever any page chose to send.
  */
 
+import type { FrameDetails } from '../records/details';
+import type { ViewRecord } from './view-record';
+
 /** The script, as served at /assets/viewer.js. */
 export function viewerScript(): string {
   return `(${viewerClient.toString()})();\n`;
 }
 
 function viewerClient(): void {
-  interface Frame {
-    function?: string;
-    file?: string;
-    line?: number;
-    column?: number;
-    minified?: Frame;
-  }
-  interface Rec {
-    time: number | null;
-    source: string;
-    level: string;
-    event: string;
-    summary: string;
-    attributes: Array<[string, string]>;
-    origin: 'client' | 'log';
-    trace_id?: string;
-    span_id?: string;
-    parent_span_id?: string;
-    bar?: { start: number; duration: number };
-    error?: { type: string; message: string; frames: Frame[]; stack?: string };
-    input: string;
-    line: number;
-    fields: Record<string, unknown>;
-  }
+  // Types only: erased from the served text, so the page and the server agree on the record's shape.
+  type Frame = FrameDetails;
+  type Rec = ViewRecord;
   type Child = Node | string | null | undefined | false;
 
   const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];

@@ -95,12 +95,12 @@ describe('levels', () => {
 });
 
 describe('what a record shows', () => {
-  it('says an http request in a few words and draws it as a bar ending at its time', () => {
+  it('says an http request in a few words and draws it as a bar from its time, when it started', () => {
     const details = describeRecord(
       record({ timestamp: '2024-05-01T12:00:00.400Z', event: 'http_request', http: { method: 'GET', url: '/api/cart', status_code: 200, duration_ms: 120 } }),
     );
     expect(details.summary).toBe('GET /api/cart -> 200 in 120 ms');
-    expect(details.bar).toEqual({ start: Date.UTC(2024, 4, 1, 12, 0, 0, 280), duration: 120 });
+    expect(details.bar).toEqual({ start: Date.UTC(2024, 4, 1, 12, 0, 0, 400), duration: 120 });
   });
 
   it('says a failed request by its error', () => {

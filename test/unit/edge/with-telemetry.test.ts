@@ -45,7 +45,9 @@ describe('withTelemetry: the trace', () => {
       return new Response(await answer.text());
     }, options({ propagateTo: [origin.url] }));
     const ctx = context();
+    const before = Date.now();
     const response = await handler(request('/checkout', { traceparent: `00-${TRACE}-${SPAN}-00`, tracestate: 'rojo=1, congo=2' }), {}, ctx);
+    const answered = Date.now();
     await settle(ctx);
 
     expect(seen!.traceId).toBe(TRACE);
@@ -76,6 +78,9 @@ describe('withTelemetry: the trace', () => {
       sdk: { name: 'tracebeam' },
     });
     expect(event.http!.duration_ms).toBeGreaterThanOrEqual(0);
+    // Stamped when the request came in, so a timeline puts it before what it led to.
+    expect(Date.parse(event.timestamp)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(event.timestamp) + event.http!.duration_ms!).toBeLessThanOrEqual(answered);
   });
 
   it('starts a new trace for an invalid traceparent and drops tracestate', async () => {
