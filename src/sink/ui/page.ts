@@ -73,7 +73,7 @@ pre.json { margin: 4px 0 8px; padding: 8px; background: var(--bg); border: 1px s
 .wf-head { color: var(--muted); font-weight: 600; position: sticky; top: 0; background: var(--panel); z-index: 1; }
 .wf-row .offset { font-variant-numeric: tabular-nums; color: var(--muted); text-align: right; }
 .wf-row .source { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.wf-row .label { min-width: 0; }
+.wf-row .label { min-width: 0; overflow-wrap: anywhere; }
 .wf-row .label .name { font-weight: 600; }
 .wf-row .label .summary { color: var(--muted); margin-left: 6px; word-break: break-word; }
 .origin-client .source { color: var(--client); }
