@@ -274,7 +274,7 @@ for (const where of ['same-origin', 'cross-origin'] as const) {
     expect(error.severityNumber).toBe(17);
     expect(attributes(error.attributes)).toMatchObject({ 'exception.type': 'Error', 'exception.message': 'card declined' });
     expect(records.map((r) => r.eventName)).toContain('bye');
-    // Everything went to the collector; the sink got nothing.
-    expect(app.sinkRequests).toEqual([]);
+    // Everything went to the collector; the sink got nothing of this page (an earlier page may still beacon as it closes).
+    expect(app.events().filter((e) => e.service === 'shop-web' && e.release === '2.0.0')).toEqual([]);
   });
 }
