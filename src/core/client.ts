@@ -119,17 +119,17 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
         event.level === 'error',
       );
     }),
-    log: (level, event, attributes) => client.capture({ level: toLevel(level), event, attributes: copyAttributes(attributes) }),
+    log: guard((level, event, attributes) => client.capture({ level: toLevel(level), event, attributes: copyAttributes(attributes) })),
     captureError: guard((error, attributes) =>
       client.capture({ level: 'error', event: 'client_error', error: toErrorInfo(error, true), attributes: copyAttributes(attributes) }),
     ),
-    setUser(user) {
+    setUser: guard((user) => {
       const id = (user as { id?: unknown } | null)?.id;
       userId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
-    },
-    setContext(next) {
+    }),
+    setContext: guard((next) => {
       context = { ...context, ...copyAttributes(next) };
-    },
+    }),
     traceId: () => client.trace.traceId,
     flush: () => pipeline.flush('manual'),
     async shutdown() {

@@ -222,6 +222,28 @@ describe('client', () => {
     await client.flush();
     expect(fake.events()).toHaveLength(3);
   });
+
+  it('never throws on objects that throw when read: revoked proxies, throwing getters', async () => {
+    const { client, fake } = setup();
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const getter = Object.defineProperty({}, 'id', {
+      enumerable: true,
+      get() {
+        throw new Error('no');
+      },
+    });
+    expect(() => {
+      client.log('info', 'x', proxy);
+      client.captureError(proxy, proxy);
+      client.setUser(getter as never);
+      client.setContext(proxy);
+      client.setContext(getter);
+    }).not.toThrow();
+    client.log('info', 'still_works');
+    await client.flush();
+    expect(fake.events().map((e) => e.event)).toContain('still_works');
+  });
 });
 
 describe('client with wrong options', () => {
