@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { expect } from 'vitest';
 import type { TelemetryEvent } from '../../../src/core/types';
 import { createSinkHandler } from '../../../src/sink/handler';
 import { toNodeListener } from '../../../src/sink/node';
@@ -178,4 +179,25 @@ export interface AppAnswer {
   traceparent: string;
   scoped: Record<string, string>;
   global: Record<string, string>;
+}
+
+/**
+ * What every runtime must show for a request that brought `traceparent` (trace TRACE, parent
+ * SPAN, `flags`) and a tracestate: both calls the handler made, and the response, carry this hop.
+ * Returns the hop's span id.
+ */
+export function expectHopContinued(answer: AppAnswer, response: { headers: { get(name: string): string | null } }, flags: string, tracestate: string): string {
+  expect(answer.traceId).toBe(TRACE);
+  const span = answer.traceparent.split('-')[2];
+  expect(span).toMatch(HEX16);
+  expect(span).not.toBe(SPAN);
+  for (const call of [answer.scoped, answer.global]) {
+    // Same trace, this hop as the parent, the caller's flags and tracestate.
+    expect(call.traceparent).toBe(`00-${TRACE}-${span}-${flags}`);
+    expect(call.tracestate).toBe(tracestate);
+    expect(call['x-trace-id']).toBe(TRACE);
+  }
+  expect(response.headers.get('x-trace-id')).toBe(TRACE);
+  expect(response.headers.get('server-timing')).toBe(`traceparent;desc="00-${TRACE}-${span}-${flags}"`);
+  return span;
 }

@@ -4,7 +4,7 @@
 // option, which is what a Worker has to do.
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HEX16, SPAN, TRACE, TRACEPARENT, appSource, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
+import { SPAN, TRACE, TRACEPARENT, appSource, expectHopContinued, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
 
 // The sink answers late, so that "after the response" is visible.
 const SINK_DELAY_MS = 300;
@@ -62,18 +62,7 @@ describe('Cloudflare Worker (miniflare / workerd)', () => {
     // The response is complete while the sink has not stored anything yet.
     expect(sink.events).toHaveLength(0);
 
-    expect(answer.traceId).toBe(TRACE);
-    const span = answer.traceparent.split('-')[2];
-    expect(span).toMatch(HEX16);
-    expect(span).not.toBe(SPAN);
-    for (const call of [answer.scoped, answer.global]) {
-      // Same trace, this hop as the parent, the caller's flags (not sampled) and tracestate.
-      expect(call.traceparent).toBe(`00-${TRACE}-${span}-00`);
-      expect(call.tracestate).toBe('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
-      expect(call['x-trace-id']).toBe(TRACE);
-    }
-    expect(response.headers.get('x-trace-id')).toBe(TRACE);
-    expect(response.headers.get('server-timing')).toBe(`traceparent;desc="00-${TRACE}-${span}-00"`);
+    const span = expectHopContinued(answer, response, '00', 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
 
     await sink.waitForEvents(1);
     expect(eventsOf(TRACE)).toEqual([
