@@ -1,12 +1,16 @@
 // One build for every entry: ESM and CommonJS for bundlers and Node, an IIFE for the script tag.
 // Types come from `tsc -p tsconfig.build.json` (see the build script).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+
+// Chunk names carry a content hash: without a clean start, the chunks of earlier builds would stay
+// in dist/ and ship in the package.
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 

@@ -8,7 +8,7 @@ import { buildEvent, copyAttributes, type EventRecord, toLevel } from './event';
 import { newTraceId } from './ids';
 import { createDebug, report } from './logger';
 import { resolveOptions } from './options';
-import { redactEvent } from './redact';
+import { redactValue } from './redact';
 import { normalize } from './serialize';
 import { BEACON_MAX_BYTES, createPipeline, utf8Length } from './transport/pipeline';
 import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext } from './types';
@@ -52,15 +52,16 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   // Decided once per session where the platform keeps sessions, else once per client.
   const draw = Math.random();
   const sampled = (): boolean => (platform.isSampled ? platform.isSampled(options.sampleRate) : draw < options.sampleRate);
-  // Empty strings are the defaults; they stay out of the events.
-  const base = { service: options.service, release: options.release || undefined, environment: options.environment || undefined };
+  // Scrubbed before the app's own look, so that beforeSend sees what would leave the page.
+  const scrub = options.redact ? redactValue : undefined;
+  // Empty strings are the defaults; they stay out of the events. Scrubbed once, here.
+  const given = { service: options.service, release: options.release || undefined, environment: options.environment || undefined };
+  const base = scrub ? scrub(given) : given;
   let userId: string | undefined;
   let context: Attributes | undefined;
 
   function serialize(record: EventRecord): string | null {
-    let event: TelemetryEvent | null = buildEvent(record, { ...base, session_id: platform.sessionId?.() });
-    // Scrubbed before the app's own look, so that beforeSend sees what would leave the page.
-    if (options.redact) event = redactEvent(event);
+    let event: TelemetryEvent | null = buildEvent(record, { ...base, session_id: platform.sessionId?.() }, scrub);
     try {
       event = options.beforeSend!(event);
     } catch (error) {

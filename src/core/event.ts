@@ -48,26 +48,49 @@ export function toEventName(name: unknown): string {
   return (/^[a-z]/.test(snake) ? snake : 'event_' + snake).replace(/_$/, '').slice(0, 128);
 }
 
-export function buildEvent({ input, time, traceId, spanId, userId, context, url }: EventRecord, base: EventBase): TelemetryEvent {
+// The events of one flush mostly fall within a second: its ISO 8601 text is made once and the
+// milliseconds appended, which halves the cost of a timestamp.
+let second = NaN;
+let secondText = '';
+
+/** `2026-11-21T14:13:10.042Z`, as `Date#toISOString` writes it. */
+export function toTimestamp(time: number): string {
+  const whole = Math.floor(time);
+  const ms = ((whole % 1000) + 1000) % 1000;
+  // Sliced from the end: years past 9999 are written longer.
+  if (whole - ms !== second) secondText = new Date((second = whole - ms)).toISOString().slice(0, -4);
+  return secondText + String(1000 + ms).slice(1) + 'Z';
+}
+
+/** Scrubs a value the app or an integration supplied (see redact.ts), given the key it goes under. */
+export type Scrub = <T>(value: T, key?: string) => T;
+
+const keep: Scrub = (value) => value;
+
+/**
+ * Only what came from the app or an integration goes through `scrub`: the ids, times and names
+ * the SDK makes itself hold nothing of theirs, and `base` is the client's to scrub once.
+ */
+export function buildEvent({ input, time, traceId, spanId, userId, context, url }: EventRecord, base: EventBase, scrub = keep): TelemetryEvent {
   // Fields left undefined are simply absent from the JSON.
   const event: TelemetryEvent = {
-    timestamp: new Date(time).toISOString(),
+    timestamp: toTimestamp(time),
     level: input.level,
     event: toEventName(input.event),
     ...base,
     trace_id: traceId,
     span_id: spanId,
     parent_span_id: input.parent_span_id,
-    url,
-    user_id: userId,
-    error: input.error,
-    vital: input.vital,
-    http: input.http,
+    url: scrub(url),
+    user_id: scrub(userId),
+    error: scrub(input.error),
+    vital: scrub(input.vital),
+    http: scrub(input.http),
     id: newTraceId(),
     sdk: SDK,
   };
   // The app's attributes never overwrite the wire format's fields: a clash is kept as `attr_<name>`.
   const attributes = normalize({ ...context, ...input.attributes }) as Attributes;
-  for (const key in attributes) event[key in event ? 'attr_' + key : key] = attributes[key];
+  for (const key in attributes) event[key in event ? 'attr_' + key : key] = scrub(attributes[key], key);
   return event;
 }

@@ -12,9 +12,13 @@ export function randomHex(bytes: number): string {
   }
   hex ??= Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
   let id = '';
-  for (const end = used + bytes; used < end; ) id += hex[pool[used++]];
+  let any = 0;
+  for (const end = used + bytes; used < end; used++) {
+    any |= pool[used];
+    id += hex[pool[used]];
+  }
   // An all-zero id is invalid in W3C Trace Context; drawing again costs nothing at these odds.
-  return /[^0]/.test(id) ? id : randomHex(bytes);
+  return any ? id : randomHex(bytes);
 }
 
 /** 16 random bytes as 32 lowercase hex digits; event ids have the same shape. */

@@ -58,36 +58,48 @@ function replace(match: string, scheme?: string, token?: string, param?: string,
   return jwt ? '[jwt]' : luhn(match) ? '[card]' : match;
 }
 
-export const redactString = (text: string): string => (text.includes('@') ? text.replace(EMAIL, '[email]') : text).replace(PII, replace);
+const scrub = (text: string): string => (text.includes('@') ? text.replace(EMAIL, '[email]') : text).replace(PII, replace);
+
+/**
+ * Events repeat their strings (the page URL, the app's context, attribute values), so the short
+ * ones are scrubbed once and looked up after: the patterns cost more than the lookup. At most 256
+ * strings of up to 200 characters are kept.
+ */
+const scrubbed = new Map<string, string>();
+
+export function redactString(text: string): string {
+  if (text.length > 200) return scrub(text);
+  let clean = scrubbed.get(text);
+  if (clean === undefined) {
+    if (scrubbed.size >= 256) scrubbed.clear();
+    scrubbed.set(text, (clean = scrub(text)));
+  }
+  return clean;
+}
 
 /** Only the values of secret query parameters; the path and other parameters stay. */
 export const redactUrl = (url: string): string => url.replace(SECRET_PARAM, '$1[redacted]');
 
 /**
- * A scrubbed copy of an event: every string redacted, at any depth, values under secret keys
- * replaced; numbers (even a card number held as one), booleans and null are left as they are. The
- * event itself is not changed. Never throws: a part that can't be read is replaced, not sent.
+ * Scrubs a value an event is about to carry, in place: every string redacted, at any depth, values
+ * under secret keys (`key` is the value's own) replaced; numbers (even a card number held as one),
+ * booleans and null are left as they are. In place, because what an event carries is the client's
+ * own by then (attributes normalized into fresh copies, what integrations hand to `capture`):
+ * copying it again was a third of the cost of a flush. Never throws: a part that can't be read or
+ * written is replaced whole, not sent.
  */
-export function redactEvent<T>(event: T): T {
-  return redact(event, 0) as T;
-}
-
-/** Top-level fields the SDK makes itself (ids, times, a snake_case name): nothing of the app's in them. */
-const GENERATED = /^(id|timestamp|level|event|trace_id|span_id|parent_span_id|session_id|sdk)$/;
-
-function redact(value: unknown, depth: number, key = ''): unknown {
+export function redactValue<T>(value: T, key = '', depth = 0): T {
   try {
-    if (value == null || (depth === 1 && GENERATED.test(key))) return value;
-    if (SECRET_KEY.test(key)) return '[redacted]';
-    if (typeof value === 'string') return redactString(value);
+    if (value == null) return value;
+    if (SECRET_KEY.test(key)) return '[redacted]' as T;
+    if (typeof value === 'string') return redactString(value) as T;
     if (typeof value !== 'object') return value;
     // Events are already normalized to a few levels; this only guards against a cycle.
-    if (depth > 20) return '[redacted]';
-    if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-    const copy: Record<string, unknown> = {};
-    for (const name in value) copy[name] = redact((value as Record<string, unknown>)[name], depth + 1, name);
-    return copy;
+    if (depth > 20) return '[redacted]' as T;
+    const obj = value as Record<string, unknown>;
+    for (const name in obj) obj[name] = redactValue(obj[name], name, depth + 1);
+    return obj as T;
   } catch {
-    return '[redacted]';
+    return '[redacted]' as T;
   }
 }

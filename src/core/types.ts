@@ -60,7 +60,10 @@ export interface TelemetryEvent {
   [attribute: string]: unknown;
 }
 
-/** What an integration (or the client itself) hands to `capture`: the fields it knows. */
+/**
+ * What an integration (or the client itself) hands to `capture`: the fields it knows. The objects
+ * handed over become the client's: they are scrubbed in place when the event is built.
+ */
 export interface CaptureInput {
   level: Level;
   event: string;

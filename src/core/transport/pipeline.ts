@@ -39,16 +39,15 @@ export interface Pipeline<R> {
   stop(): void;
 }
 
+let encoder: TextEncoder | undefined;
+let scratch: Uint8Array | undefined;
+
+/** Bytes on the wire. The encoder writes into one small reused buffer: no copy of the text is kept. */
 export function utf8Length(text: string): number {
-  let bytes = text.length;
-  // Telemetry is mostly ASCII, where one regex scan beats a loop in JavaScript.
-  if (!/[^\0-\x7f]/.test(text)) return bytes;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // Up to U+07FF two bytes, above three; a surrogate pair is two units for four bytes.
-    if (code > 127) bytes += code > 2047 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
-  }
-  return bytes;
+  encoder ??= new TextEncoder();
+  // A UTF-16 unit is at most 3 UTF-8 bytes; the rare text too long for the buffer is encoded whole.
+  if (text.length > 4_096) return encoder.encode(text).length;
+  return encoder.encodeInto(text, (scratch ??= new Uint8Array(12_288))).written;
 }
 
 export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {

@@ -93,14 +93,27 @@ describe('client', () => {
 
   it('scrubs personal data and secrets by default, before beforeSend sees the event', async () => {
     let seen = '';
-    const { client, fake } = setup({ beforeSend: (event) => ((seen = JSON.stringify(event)), event) }, { pageUrl: () => 'https://shop.test/reset?token=abc123&step=2' });
-    client.log('info', 'signup', { note: 'mail jane.doe@example.com', card: '4111 1111 1111 1111' });
+    const { client, fake } = setup(
+      { beforeSend: (event) => ((seen = JSON.stringify(event)), event), environment: 'staging jane.doe@example.com' },
+      { pageUrl: () => 'https://shop.test/reset?token=abc123&step=2' },
+    );
+    client.setUser({ id: 'jane.doe@example.com' });
+    client.setContext({ tenant: 'acme', session_token: 's3cr3t' });
+    client.log('info', 'signup', { note: 'mail jane.doe@example.com', card: '4111 1111 1111 1111', password: 'hunter2' });
+    client.captureError(new Error('declined for jane.doe@example.com'));
+    client.capture({ level: 'warn', event: 'http_request', http: { method: 'GET', url: 'https://shop.test/me?access_token=t0k', status_code: 401, duration_ms: 3 } });
     await client.flush();
-    const [event] = fake.events();
-    expect(event).toMatchObject({ note: 'mail [email]', card: '[card]' });
-    expect(event.url).toContain('step=2');
-    expect(event.url).not.toContain('abc123');
+    const [logged, error, request] = fake.events();
+    expect(logged).toMatchObject({ note: 'mail [email]', card: '[card]', password: '[redacted]', tenant: 'acme', session_token: '[redacted]' });
+    expect(logged).toMatchObject({ user_id: '[email]', environment: 'staging [email]', service: 'web' });
+    expect(logged.url).toBe('https://shop.test/reset?token=[redacted]&step=2');
+    expect(error.error!.message).toBe('declined for [email]');
+    expect(request.http!.url).toBe('https://shop.test/me?access_token=[redacted]');
+    // What the SDK makes itself is left as it is.
+    expect(logged.id).toMatch(/^[\da-f]{32}$/);
+    expect(logged.trace_id).toMatch(/^[\da-f]{32}$/);
     expect(seen).not.toContain('jane.doe@example.com');
+    expect(seen).not.toContain('hunter2');
   });
 
   it('sends what the app logged unchanged with redact: false', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@cfworker/json-schema';
 import { describe, expect, it } from 'vitest';
-import { buildEvent, toEventName, type EventRecord } from '../../../src/core/event';
+import { buildEvent, toEventName, toTimestamp, type EventRecord } from '../../../src/core/event';
 
 const schema = JSON.parse(readFileSync(new URL('../../../src/core/event.schema.json', import.meta.url), 'utf8'));
 const validator = new Validator(schema, '2020-12', false);
@@ -85,5 +85,18 @@ describe('toEventName', () => {
     for (const name of ['é', '---', 'a'.repeat(300), '💥 boom', '9']) {
       expect(toEventName(name)).toMatch(/^[a-z][a-z0-9_]{0,127}$/);
     }
+  });
+});
+
+describe('toTimestamp', () => {
+  it('writes what Date#toISOString writes, across seconds, fractions and far dates', () => {
+    const now = Date.UTC(2026, 10, 21, 14, 13, 9, 998);
+    const times = [now, now + 1, now + 2, now + 2.7, now + 1001, now - 5000, 0, 999.9, -1, -1001.5, 8.64e15, 253402300800000];
+    for (let i = 0; i < 200; i++) times.push(now + Math.random() * 5000);
+    for (const time of times) expect(toTimestamp(time), String(time)).toBe(new Date(Math.floor(time)).toISOString());
+  });
+
+  it('throws on what no date can hold, as Date#toISOString does', () => {
+    expect(() => toTimestamp(NaN)).toThrow(RangeError);
   });
 });

@@ -195,10 +195,9 @@ describe('parseStack: anything else', () => {
     expect(parseStack(stack)).toHaveLength(50);
   });
 
-  it('stays fast on a huge line', () => {
-    const start = performance.now();
-    parseStack('x'.repeat(100_000) + '@' + 'y@'.repeat(50_000) + 'z'.repeat(100_000));
-    parseStack('Error\n    at ' + 'z ('.repeat(50_000));
-    expect(performance.now() - start).toBeLessThan(200);
+  // A backtracking pattern would hang on these past the test's timeout.
+  it('reads a huge line as what it is, in one pass', () => {
+    expect(parseStack('x'.repeat(100_000) + '@' + 'y@'.repeat(50_000) + 'z'.repeat(100_000))).toHaveLength(1);
+    expect(parseStack('Error\n    at ' + 'z ('.repeat(50_000))).toHaveLength(1);
   });
 });

@@ -302,10 +302,9 @@ describe('withTelemetry: the response and the events', () => {
     const slow = await startSink({ delayMs: 400 });
     const handler = withTelemetry(() => new Response('fast'), options({ sink: slow.url }));
     const ctx = context();
-    const started = Date.now();
     const response = await handler(request(), ctx);
     expect(await response.text()).toBe('fast');
-    expect(Date.now() - started).toBeLessThan(300);
+    // Answered while the sink has not received the event yet: sending waits in waitUntil.
     expect(ctx.promises).toHaveLength(1);
     expect(slow.events).toHaveLength(0);
     await settle(ctx);

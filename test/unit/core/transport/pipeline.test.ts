@@ -297,7 +297,13 @@ describe('pipeline: stop', () => {
 });
 
 describe('utf8Length', () => {
-  it.each(['plain', 'é', '€', '💥', 'a€💥é', ''])('counts %j like TextEncoder', (text) => {
+  it.each(['plain', 'é', '€', '💥', 'a€💥é', '', '\ud83d alone'])('counts %j like TextEncoder', (text) => {
     expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('counts texts of every length, a short one after a long one too', () => {
+    for (const text of ['€'.repeat(4_096), 'a'.repeat(4_097), '💥'.repeat(3_000), '€'.repeat(4_097), 'é'.repeat(10), 'x'.repeat(100_000)]) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
   });
 });
