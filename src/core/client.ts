@@ -60,8 +60,10 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   let userId: string | undefined;
   let context: Attributes | undefined;
 
+  const build = (record: EventRecord): TelemetryEvent => buildEvent(record, { ...base, session_id: platform.sessionId?.() }, scrub);
+
   function serialize(record: EventRecord): string | null {
-    let event: TelemetryEvent | null = buildEvent(record, { ...base, session_id: platform.sessionId?.() }, scrub);
+    let event: TelemetryEvent | null = build(record);
     try {
       event = options.beforeSend!(event);
     } catch (error) {
@@ -84,8 +86,9 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     ...options,
     ...platform,
     serialize,
+    // The SDK's own notice, past beforeSend: an app that drops events there still hears of these.
     droppedNotice: (count) =>
-      stringify(buildEvent({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.trace.traceId }, base)),
+      stringify(build({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.trace.traceId, url: platform.pageUrl?.() })),
     debug,
   });
 

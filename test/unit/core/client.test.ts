@@ -116,6 +116,19 @@ describe('client', () => {
     expect(seen).not.toContain('hunter2');
   });
 
+  it('reports events dropped from a full queue with the session and page, past beforeSend', async () => {
+    const { client, fake } = setup(
+      { maxQueue: 3, beforeSend: (event) => (event.event === 'noise' ? event : null) },
+      { pageUrl: () => 'https://shop.test/cart?token=abc', sessionId: () => 's-1' },
+    );
+    for (let i = 0; i < 5; i++) client.log('info', 'noise', { i });
+    await client.flush();
+    // The notice takes a place in the queue too: 2 of the 5 stay beside it.
+    const [a, b, notice] = fake.events();
+    expect([a.i, b.i]).toEqual([3, 4]);
+    expect(notice).toMatchObject({ event: 'events_dropped', level: 'warn', count: 3, session_id: 's-1', url: 'https://shop.test/cart?token=[redacted]', service: 'web' });
+  });
+
   it('sends what the app logged unchanged with redact: false', async () => {
     const { client, fake } = setup({ redact: false });
     client.log('info', 'signup', { email: 'jane.doe@example.com' });
