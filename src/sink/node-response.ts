@@ -22,16 +22,20 @@ export async function writeResponse(response: Response, req: IncomingMessage, re
     return;
   }
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!res.write(value)) await drained(res);
-    if (res.destroyed) {
-      await reader.cancel();
-      return;
+  // A client that leaves while the body is idle (a live stream with nothing new) is heard at once,
+  // not at the next write: the stream's source learns of it by its `cancel`.
+  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  res.once('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) await drained(res);
     }
+    res.end();
+  } finally {
+    res.off('close', cancel);
   }
-  res.end();
 }
 
 /** Resolves when `res` can take more, or is closed. */

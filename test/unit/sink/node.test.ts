@@ -208,6 +208,32 @@ describe('toNodeListener', () => {
     expect(batches).toHaveLength(1);
   });
 
+  it('cancels a streamed answer as soon as its client leaves, even while the stream is idle', async () => {
+    let cancelled!: () => void;
+    const gone = new Promise<void>((resolve) => (cancelled = resolve));
+    const encoder = new TextEncoder();
+    const url = await listen(
+      toNodeListener(
+        async () =>
+          new Response(
+            new ReadableStream({
+              // One line, then nothing until the client has left.
+              start: (controller) => controller.enqueue(encoder.encode('data: first\n\n')),
+              cancel: () => cancelled(),
+            }),
+            { headers: { 'content-type': 'text/event-stream' } },
+          ),
+      ),
+    );
+    const abort = new AbortController();
+    const response = await fetch(url, { signal: abort.signal });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    abort.abort();
+    const later = new Promise((resolve) => setTimeout(resolve, 2_000, 'still streaming'));
+    expect(await Promise.race([gone.then(() => 'cancelled'), later])).toBe('cancelled');
+  });
+
   describe('behind Express body parsers', () => {
     it.each([true, false])('uses a body express.json() already parsed (req._body set: %s)', async (flag) => {
       const sink = recordingWriter();
