@@ -45,7 +45,11 @@ export async function collectTraceData(traceId: string, sources: TraceSources): 
   scanObjects(traceId, 'sink', sources.recent()).forEach(keep);
 
   const logs: TimelineRecord[][] = [];
-  for (const log of sources.logs) logs.push(await readSafely(traceId, log.input, log.label, log.lines, notes));
+  for (const log of sources.logs) {
+    // A log file may hold the sink's events too (the `--out` file given to `--logs` as well).
+    const records = await readSafely(traceId, log.input, log.label, log.lines, notes);
+    logs.push(records.filter((record) => !(typeof record.fields.id === 'string' && seen.has(record.fields.id))));
+  }
 
   const origins = new Map<TimelineRecord, ViewRecord['origin']>();
   for (const record of client) origins.set(record, 'client');

@@ -142,6 +142,18 @@ describe('viewer data', () => {
     expect(data.notes).toEqual([`skipped 1 line that is not JSON in ${server}`, `${join(dir, 'worker.log')} does not exist (yet)`]);
   });
 
+  it('shows each event of the sink once when its file is also given as a backend log', async () => {
+    const out = await lines('events.jsonl', [validEvent({ event: 'checkout_started' })]);
+    const server = await lines('server.log', [{ event: 'order_saved', id: 'order-7', trace_id: TRACE, timestamp: '2099-01-01T00:00:00.000Z' }]);
+    const file = (input: string) => ({ input, label: input, lines: () => existingFileLines(input) });
+    const view = viewer({ sources: { out: file(out), recent: () => recent.list(), logs: [file(out), file(server)] } });
+    const data = (await (await get(view, `/api/trace/${TRACE}`)).json()) as { records: ViewRecord[] };
+    expect(data.records.map((record) => [record.event, record.origin])).toEqual([
+      ['checkout_started', 'client'],
+      ['order_saved', 'log'],
+    ]);
+  });
+
   it('streams each written batch to live pages as Server-Sent Events', async () => {
     const view = viewer();
     const response = await get(view, '/events/stream');
