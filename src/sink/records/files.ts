@@ -14,9 +14,16 @@ const LOG_FILE = /\.(jsonl|ndjson|json|log|txt)$/i;
  */
 export async function resolveInputs(args: readonly string[], stdin?: NodeJS.ReadableStream): Promise<ScanInput[]> {
   const fs = await import('node:fs/promises');
-  const { basename, join } = await import('node:path');
+  const { basename, join, resolve } = await import('node:path');
   const inputs: ScanInput[] = [];
   const problems: string[] = [];
+  // A file named twice (alone and by its directory, say) is read once: its records would show twice.
+  const listed = new Set<string>();
+  const add = (path: string, label: string): void => {
+    if (listed.has(resolve(path))) return;
+    listed.add(resolve(path));
+    inputs.push({ input: path, label, lines: fileLines(path) });
+  };
   for (const arg of args) {
     if (arg === '-') {
       if (stdin === undefined) throw new Error('standard input is not available here');
@@ -34,7 +41,7 @@ export async function resolveInputs(args: readonly string[], stdin?: NodeJS.Read
       const names = (await fs.readdir(arg)).filter((name) => LOG_FILE.test(name) && !name.startsWith('.')).sort();
       for (const name of names) {
         const path = join(arg, name);
-        if ((await fs.stat(path)).isFile()) inputs.push({ input: path, label: name, lines: fileLines(path) });
+        if ((await fs.stat(path)).isFile()) add(path, name);
       }
       continue;
     }
@@ -44,7 +51,7 @@ export async function resolveInputs(args: readonly string[], stdin?: NodeJS.Read
       problems.push(describeFsError(arg, error));
       continue;
     }
-    inputs.push({ input: arg, label: basename(arg), lines: fileLines(arg) });
+    add(arg, basename(arg));
   }
   if (problems.length > 0) throw new Error(problems.join('; '));
   return inputs;

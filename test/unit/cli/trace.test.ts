@@ -306,6 +306,14 @@ describe('tracebeam trace: inputs', () => {
     expect(err).toBe('');
   });
 
+  it('reads a file once, however many times it is named', async () => {
+    await mkdir(join(dir, 'logs'));
+    const events = join(dir, 'logs', 'events.jsonl');
+    await writeFile(events, JSON.stringify({ event: 'once', timestamp: '2024-05-01T12:00:00.100Z', trace_id: TRACE }) + '\n');
+    const { records } = await trace([TRACE, join(dir, 'logs'), events, join(dir, 'logs', '..', 'logs', 'events.jsonl'), '--json']);
+    expect(records.map((r) => r.event)).toEqual(['once']);
+  });
+
   it('reads standard input for `-`, and when no file is given and input is piped', async () => {
     const piped = (): TraceInput => Readable.from([`${JSON.stringify({ event: 'from stdin', timestamp: '2024-05-01T12:00:00.100Z', trace_id: TRACE })}\nnot json\n`]);
     const log = await file('server.log', [{ event: 'from file', timestamp: '2024-05-01T12:00:00.200Z', trace_id: TRACE }]);
