@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { TelemetryEvent } from '../core/types';
 import type { SinkWriter } from '../sink/handler';
 import type { NodeListener } from '../sink/node';
-import { drained } from '../sink/node-response';
+import { writeResponse } from '../sink/node-response';
 import type { LogObject } from '../sink/records/fields';
 import { existingFileLines } from '../sink/records/files';
 import { sourceMapResolver, type SourceMapResolver } from '../sink/sourcemaps';
@@ -139,37 +139,28 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * The viewer under node:http. Unlike `toNodeListener`, it ends a response's stream when the
- * browser goes away, which is how a live event stream learns that nobody listens any more.
+ * The viewer under node:http. Its requests are built from the path and Host alone: it answers
+ * GET and HEAD, and reads no body.
  */
 function toViewerListener(viewer: Viewer): NodeListener {
   return (req, res) => void serve(viewer, req, res);
 }
 
 async function serve(viewer: Viewer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  res.on('close', () => void reader?.cancel().catch(() => undefined));
+  let response: Response;
   try {
     const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
-    const request = new Request(`http://${req.headers.host}${path}`, { method: req.method, headers: { host: req.headers.host ?? '' } });
-    const response = await viewer.handle(request);
-    // A live stream ends only when the sink stops; its connection must not then linger as idle keep-alive.
-    if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.shouldKeepAlive = false;
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body === null || req.method === 'HEAD' || res.destroyed) {
-      await response.body?.cancel();
-      res.end();
-      return;
-    }
-    reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || res.destroyed) break;
-      if (!res.write(value)) await drained(res);
-    }
-    res.end();
+    response = await viewer.handle(new Request(`http://${req.headers.host}${path}`, { method: req.method, headers: { host: req.headers.host ?? '' } }));
   } catch {
-    if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
-    else res.destroy();
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
+    return;
+  }
+  // A live stream ends only when the sink stops; its connection must not then linger as idle keep-alive.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.shouldKeepAlive = false;
+  try {
+    // Cancels the stream as soon as the browser goes away: how a live stream learns nobody listens.
+    await writeResponse(response, req, res);
+  } catch {
+    res.destroy();
   }
 }

@@ -39,7 +39,7 @@ export async function writeResponse(response: Response, req: IncomingMessage, re
 }
 
 /** Resolves when `res` can take more, or is closed. */
-export function drained(res: ServerResponse): Promise<void> {
+function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
