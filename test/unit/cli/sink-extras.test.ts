@@ -6,11 +6,10 @@ import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseStack } from '../../../src/core/stack';
-import { isUsageError } from '../../../src/cli/io';
 import { parseSinkArgs, runSink, type RunningSink } from '../../../src/cli/sink';
 import { isOwnHost } from '../../../src/cli/sink-extras';
 import { validEvent } from '../sink/fixtures';
-import { captureIo } from './helpers';
+import { captureIo, expectUsageError } from './helpers';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -154,14 +153,7 @@ describe('parseSinkArgs: viewer and source map flags', () => {
     [['--ui=yes'], '--ui does not take a value'],
     [['--sourcemaps'], '--sourcemaps needs a value'],
   ])('refuses %j with a usage error', (argv, message) => {
-    let thrown: unknown;
-    try {
-      parseSinkArgs(argv);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(isUsageError(thrown)).toBe(true);
-    expect((thrown as Error).message).toBe(message);
+    expectUsageError(() => parseSinkArgs(argv), message);
   });
 });
 

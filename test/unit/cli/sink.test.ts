@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isUsageError } from '../../../src/cli/io';
 import { parseSinkArgs, runSink, type RunningSink } from '../../../src/cli/sink';
 import { validEvent } from '../sink/fixtures';
-import { captureIo } from './helpers';
+import { captureIo, expectUsageError } from './helpers';
 
 let dir: string;
 const running: RunningSink[] = [];
@@ -146,13 +145,6 @@ describe('parseSinkArgs', () => {
     [['--verbose'], 'unknown flag --verbose'],
     [['extra'], 'unexpected argument "extra"'],
   ])('refuses %j with a usage error', (argv, message) => {
-    let thrown: unknown;
-    try {
-      parseSinkArgs(argv);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(isUsageError(thrown)).toBe(true);
-    expect((thrown as Error).message).toBe(message);
+    expectUsageError(() => parseSinkArgs(argv), message);
   });
 });

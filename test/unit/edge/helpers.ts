@@ -1,35 +1,14 @@
 // Real servers on 127.0.0.1 for the edge tests: the reference sink (what the events must get
 // through) and an origin that records the headers every call brought.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { expect } from 'vitest';
 import type { TelemetryEvent } from '../../../src/core/types';
 import { createSinkHandler } from '../../../src/sink/handler';
 import { toNodeListener } from '../../../src/sink/node';
+import { closeServers, listen } from '../servers';
 
-const servers: Server[] = [];
-
-/** Closes every server a test started; call it in `afterEach` or `afterAll`. */
-export async function closeServers(): Promise<void> {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    ),
-  );
-}
-
-async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+export { closeServers };
 
 /** Polls `check` until it holds, for at most `timeoutMs`. */
 export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
@@ -200,4 +179,22 @@ export function expectHopContinued(answer: AppAnswer, response: { headers: { get
   expect(response.headers.get('x-trace-id')).toBe(TRACE);
   expect(response.headers.get('server-timing')).toBe(`traceparent;desc="00-${TRACE}-${span}-${flags}"`);
   return span;
+}
+
+/** Five trace ids, one per concurrent request (`x-trace-id`); later requests are asked to finish first. */
+export const CONCURRENT_IDS = ['1', '2', '3', '4', '5'].map((digit) => digit.repeat(32));
+
+/** `/list?delay=…` for the i-th concurrent request: the later, the shorter, so their async work interleaves. */
+export const concurrentPath = (i: number): string => `/list?delay=${(CONCURRENT_IDS.length - i) * 30}`;
+
+/** Each concurrent request kept its own trace, in its calls and in its response. */
+export async function expectKeptApart(responses: Array<{ json(): Promise<unknown>; headers: { get(name: string): string | null } }>): Promise<void> {
+  for (const [i, response] of responses.entries()) {
+    const answer = (await response.json()) as AppAnswer;
+    expect(answer.traceId).toBe(CONCURRENT_IDS[i]);
+    expect(answer.scoped['x-trace-id']).toBe(CONCURRENT_IDS[i]);
+    expect(answer.global['x-trace-id']).toBe(CONCURRENT_IDS[i]);
+    expect(answer.global.traceparent).toBe(answer.traceparent);
+    expect(response.headers.get('x-trace-id')).toBe(CONCURRENT_IDS[i]);
+  }
 }

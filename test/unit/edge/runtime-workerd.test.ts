@@ -4,7 +4,7 @@
 // option, which is what a Worker has to do.
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SPAN, TRACE, TRACEPARENT, appSource, expectHopContinued, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
+import { CONCURRENT_IDS, SPAN, TRACE, TRACEPARENT, appSource, concurrentPath, expectHopContinued, expectKeptApart, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
 
 // The sink answers late, so that "after the response" is visible.
 const SINK_DELAY_MS = 300;
@@ -78,19 +78,11 @@ describe('Cloudflare Worker (miniflare / workerd)', () => {
   });
 
   it('keeps concurrent requests apart', async () => {
-    const ids = ['1', '2', '3', '4', '5'].map((digit) => digit.repeat(32));
-    // Later requests finish first, so their async work interleaves.
+    const ids = CONCURRENT_IDS;
     const responses = await Promise.all(
-      ids.map((id, i) => mf.dispatchFetch(`https://shop.example.com/list?delay=${(ids.length - i) * 30}`, { headers: { 'x-trace-id': id } })),
+      ids.map((id, i) => mf.dispatchFetch(`https://shop.example.com${concurrentPath(i)}`, { headers: { 'x-trace-id': id } })),
     );
-    for (const [i, response] of responses.entries()) {
-      const answer = (await response.json()) as AppAnswer;
-      expect(answer.traceId).toBe(ids[i]);
-      expect(answer.scoped['x-trace-id']).toBe(ids[i]);
-      expect(answer.global['x-trace-id']).toBe(ids[i]);
-      expect(answer.global.traceparent).toBe(answer.traceparent);
-      expect(response.headers.get('x-trace-id')).toBe(ids[i]);
-    }
+    await expectKeptApart(responses);
     await sink.waitForEvents(ids.length);
     for (const id of ids) expect(eventsOf(id).map((event) => event.event)).toEqual(['http_request']);
   });

@@ -1,33 +1,14 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TelemetryEvent } from '../../../src/core/types';
 import { createSinkHandler, type SinkHandlerOptions } from '../../../src/sink/handler';
 import { toNodeListener } from '../../../src/sink/node';
+import { closeServers, listen } from '../servers';
 import { recordingWriter, validEvent } from './fixtures';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
-const servers: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    ),
-  );
-});
-
-async function listen(listener: Listener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(closeServers);
 
 async function startSink(options: SinkHandlerOptions = {}): Promise<{ url: string; batches: TelemetryEvent[][] }> {
   const sink = recordingWriter();
