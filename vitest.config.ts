@@ -7,6 +7,7 @@ export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {
     include: ['test/unit/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/unit/isolate-storage.ts'],
     environment: 'node',
     restoreMocks: true,
     testTimeout: 10_000,

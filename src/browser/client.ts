@@ -1,11 +1,12 @@
 /**
  * `createClient` for the browser: the core client with the page's fetch, beacon, lifecycle,
- * session and interaction trace.
+ * outbox, session and interaction trace.
  */
 import { createCoreClient } from '../core/client';
 import { newTraceId } from '../core/ids';
 import type { Client, ClientOptions } from '../core/types';
 import { onNewTrace, pageLoadTrace } from './interaction-trace';
+import { createOutbox } from './outbox';
 import { createSession } from './session';
 import { onVisibility } from './visibility';
 
@@ -21,6 +22,7 @@ export function createClient(options: ClientOptions): Client {
     isSampled: session.isSampled,
     initialTrace: pageLoadTrace(),
     onVisibility,
+    outbox: createOutbox,
     start: (client) => onNewTrace(() => (client.trace = { traceId: newTraceId(), flags: client.trace.flags })),
   });
 }

@@ -1,7 +1,8 @@
 /**
- * The runtime-agnostic client: the public API, the current trace, integrations and the delivery
- * pipeline. What the runtime offers (a fetch, a beacon, the page's URL, page-exit signals) comes in
- * as a `Platform`, so the browser, the edge and the tests each pass their own.
+ * The runtime-agnostic client: the public API, the current trace, integrations, and each event
+ * built and serialized once for delivery. What the runtime offers (a fetch, a beacon, the page's
+ * URL, page-exit signals, an outbox) comes in as a `Platform`, so the browser, the edge and the
+ * tests each pass their own.
  */
 import { toErrorInfo } from './error-info';
 import { buildEvent, copyAttributes, type EventRecord, toLevel } from './event';
@@ -10,7 +11,9 @@ import { createDebug, report } from './logger';
 import { resolveOptions } from './options';
 import { redactValue } from './redact';
 import { normalize } from './serialize';
-import { BEACON_MAX_BYTES, createPipeline, utf8Length } from './transport/pipeline';
+import { createDelivery, type Outbox } from './transport/delivery';
+import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
+import { toEntry, type Entry } from './transport/queue';
 import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext } from './types';
 
 export interface Platform {
@@ -26,6 +29,8 @@ export interface Platform {
   initialTrace?: TraceContext;
   /** Calls back with true when the page is hidden or leaving, false when it is back; returns an unsubscribe. */
   onVisibility?: (callback: (hidden: boolean) => void) => () => void;
+  /** Where unconfirmed events wait for a later page (unless `persist: false`), given the absolute sink. */
+  outbox?: (sink: string) => Outbox;
   /** Runs once the client is ready, before the integrations; returns what undoes it at shutdown. */
   start?: (client: Client) => () => void;
   random?: () => number;
@@ -82,15 +87,60 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     return json;
   }
 
-  const pipeline = createPipeline<EventRecord>({
-    ...options,
-    ...platform,
-    serialize,
-    // The SDK's own notice, past beforeSend: an app that drops events there still hears of these.
-    droppedNotice: (count) =>
-      stringify(build({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.trace.traceId, url: platform.pageUrl?.() })),
-    debug,
-  });
+  const outbox = options.persist && !stopped ? platform.outbox?.(options.sink) : undefined;
+  const delivery = createDelivery({ ...options, ...platform, debug, outbox });
+
+  // Records wait here for the microtask after the call that made them, so the app's call returns at
+  // once; a synchronous burst beyond `maxQueue` loses its oldest non-error records right away.
+  let pending: Array<[EventRecord, boolean]> = [];
+  let pendingDropped = 0;
+
+  function deliver(): void {
+    const entries: Entry[] = [];
+    for (const [record, isError] of pending.splice(0)) {
+      const json = serialize(record);
+      if (json) entries.push(toEntry(json, isError));
+    }
+    delivery.add(entries);
+    noticeDropped(pendingDropped + delivery.takeDropped());
+    pendingDropped = 0;
+  }
+
+  function keep(record: EventRecord, isError: boolean): void {
+    if (!pending.length) queueMicrotask(deliver);
+    pending.push([record, isError]);
+    // Trimmed in one pass now and then, not spliced per call.
+    if (pending.length > options.maxQueue + 100) trimPending();
+  }
+
+  function trimPending(): void {
+    let excess = pending.length - options.maxQueue;
+    pending = pending.filter(([, isError]) => {
+      if (isError || !excess) return true;
+      excess--;
+      pendingDropped++;
+      return false;
+    });
+  }
+
+  // One waiting `events_dropped` at a time: later losses raise its count rather than add notices.
+  let notice: Entry | undefined;
+  let noticed = 0;
+
+  /** The SDK's own notice, past beforeSend: an app that drops events there still hears of these. */
+  const describeDrops = (count: number): Entry =>
+    toEntry(stringify(build({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.trace.traceId, url: platform.pageUrl?.() })), true);
+
+  function noticeDropped(count: number): void {
+    if (!count) return;
+    const waiting = notice;
+    notice = describeDrops((noticed = (waiting ? noticed : 0) + count));
+    if (waiting && delivery.replace(waiting, notice)) return;
+    notice = describeDrops((noticed = count));
+    delivery.add([notice]);
+    // In a full queue the notice took the place of one more event: counted in the same notice.
+    noticeDropped(delivery.takeDropped());
+  }
 
   /** The public methods never throw into the page: a failure is at most a debug message. */
   const guard =
@@ -110,7 +160,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     capture: guard((event: CaptureInput) => {
       const { trace } = client;
       if (stopped || (event.level !== 'error' && !sampled())) return;
-      pipeline.add(
+      keep(
         {
           input: event,
           time: event.time ?? Date.now(),
@@ -135,21 +185,37 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       context = { ...context, ...copyAttributes(next) };
     }),
     traceId: () => client.trace.traceId,
-    flush: () => pipeline.flush('manual'),
+    flush: () => (deliver(), delivery.flush()),
     async shutdown() {
       if (stopped) return;
       // Integrations stop first: what they still hold (a suppression count, say) goes out too.
       teardowns.reverse().forEach((teardown) => guard(teardown)());
       stopped = true;
       unsubscribe?.();
-      await pipeline.flush('manual');
-      pipeline.stop();
+      deliver();
+      await delivery.flush();
+      delivery.stop();
     },
   };
 
   const teardowns: Array<() => void> = [];
-  const unsubscribe = stopped ? undefined : platform.onVisibility?.((hidden) => pipeline.setHidden(hidden));
+  const unsubscribe = stopped
+    ? undefined
+    : platform.onVisibility?.((hidden) => {
+        // What was recorded in this very task leaves with the rest.
+        if (hidden) deliver();
+        delivery.setHidden(hidden);
+      });
   if (!stopped) {
+    if (outbox) {
+      outbox.restore().then(
+        ({ entries, dropped }) => {
+          delivery.add(entries, true);
+          noticeDropped(dropped + delivery.takeDropped());
+        },
+        () => undefined, // restore never rejects; this keeps a broken storage from surfacing in the page
+      );
+    }
     if (platform.start) teardowns.push(platform.start(client));
     for (const integration of options.integrations) {
       try {

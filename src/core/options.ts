@@ -8,6 +8,7 @@ const DEFAULTS = {
   correlationHeader: 'x-trace-id',
   sampleRate: 1,
   redact: true,
+  persist: true,
   debug: false,
   maxQueue: 1_000,
   maxEvents: 50,

@@ -118,6 +118,8 @@ export interface ClientOptions {
   /** Scrub emails, tokens, card numbers and secret query values before anything leaves the page. */
   redact?: boolean;
   batch?: BatchOptions;
+  /** Keep events the sink has not confirmed in the page's storage, and send them from the next page of the origin (browser only). */
+  persist?: boolean;
   /** Most events held while waiting to be sent; beyond it the oldest non-error events go first. */
   maxQueue?: number;
   debug?: boolean;
@@ -183,6 +185,7 @@ export interface ResolvedOptions extends Omit<ClientOptions, 'batch'> {
   correlationHeader: string;
   sampleRate: number;
   redact: boolean;
+  persist: boolean;
   debug: boolean;
   maxEvents: number;
   maxBytes: number;

@@ -7,6 +7,7 @@
  * edge budget.
  */
 import { report } from '../core/logger';
+import { isRetryable } from '../core/transport/retry';
 import type { TelemetryEvent } from '../core/types';
 
 /** Attempts after the first one, 1 s and then 2 s apart. */
@@ -26,7 +27,7 @@ export async function sendEvents(
       if (attempt) await wait(attempt * 1_000);
       const { ok, status } = await fetchFn(sink, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
       if (ok) return;
-      if (status !== 408 && status !== 429 && status < 500) break;
+      if (!isRetryable(status)) break;
     } catch {
       // A network error (or a body JSON can not take): retried like a 5xx.
     }

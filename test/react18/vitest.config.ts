@@ -26,5 +26,6 @@ export default defineProject({
     testTimeout: 10_000,
     // Installs React 18 here on a fresh clone (a no-op once installed).
     globalSetup: [`${here}global-setup.ts`],
+    setupFiles: [new URL('../unit/isolate-storage.ts', import.meta.url).pathname],
   },
 });

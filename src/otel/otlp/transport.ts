@@ -7,8 +7,9 @@
  * how one batch travels. The requests go by the fetch the client captured before any patching, so
  * they are never traced themselves.
  */
-import { REQUEST_TIMEOUT_MS, retryAfter, type SendResult } from '../../core/transport/http';
-import { BEACON_MAX_BYTES, utf8Length } from '../../core/transport/pipeline';
+import { BEACON_MAX_BYTES, utf8Length } from '../../core/transport/envelope';
+import { REQUEST_TIMEOUT_MS } from '../../core/transport/http';
+import { classify, type SendResult } from '../../core/transport/retry';
 import type { TelemetryEvent, Transport, TransportContext } from '../../core/types';
 import { encodeLogs, encodeTraces, isSpanEvent, toLogRecord, toOtlpSpan } from './encode';
 
@@ -84,11 +85,7 @@ async function post(fetchFn: typeof fetch, url: string, body: string, headers: R
   try {
     // OTLP/JSON requires this content type (a collector answers 415 to text/plain), so a
     // cross-origin collector gets a CORS preflight: see the README on the collector's `cors`.
-    const response = await fetchFn(url, { method: 'POST', body, keepalive, signal: abort.signal, headers: { ...headers, 'content-type': 'application/json' } });
-    if (response.ok) return 'sent';
-    // The client's retry rules: network errors, 408, 429 and 5xx, honouring Retry-After.
-    if (response.status !== 408 && response.status !== 429 && response.status < 500) return 'refused';
-    return retryAfter(response.headers.get('retry-after'));
+    return classify(await fetchFn(url, { method: 'POST', body, keepalive, signal: abort.signal, headers: { ...headers, 'content-type': 'application/json' } }));
   } catch {
     return NaN;
   } finally {

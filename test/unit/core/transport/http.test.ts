@@ -1,7 +1,8 @@
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { backoff, postBatch, REQUEST_TIMEOUT_MS, retryAfter } from '../../../../src/core/transport/http';
+import { postBatch, REQUEST_TIMEOUT_MS } from '../../../../src/core/transport/http';
+import { backoff, retryAfter } from '../../../../src/core/transport/retry';
 
 const SINK = 'https://logs.test/api/log';
 const server = setupServer();

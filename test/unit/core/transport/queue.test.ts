@@ -1,44 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { type Entry, evict, take } from '../../../../src/core/transport/queue';
+import { createQueue, type Entry, toEntry } from '../../../../src/core/transport/queue';
 
-const entry = (name: string, isError = false, bytes = 10): Entry<string> => ({ record: name, isError, json: `"${name}"`, bytes });
+const entry = (name: string, isError = false, bytes = 10): Entry => ({ json: `"${name}"`, isError, bytes });
+const names = (entries: readonly Entry[]) => entries.map((e) => JSON.parse(e.json));
 
-describe('evict', () => {
-  it('drops the oldest non-error entries first and counts them', () => {
-    const queue = [entry('e1', true), entry('a'), entry('e2', true), entry('b'), entry('c')];
-    expect(evict(queue, 3)).toBe(2);
-    expect(queue.map((e) => e.record)).toEqual(['e1', 'e2', 'c']);
+describe('queue', () => {
+  it('counts the bytes of what waits, as entries come and go', () => {
+    const queue = createQueue(10);
+    queue.add([entry('a', false, 5), entry('b', false, 7)]);
+    expect(queue.bytes).toBe(12);
+    queue.take(1, 1000);
+    expect(queue.bytes).toBe(7);
+    queue.add([entry('c', false, 3)], true);
+    expect(names(queue.entries)).toEqual(['c', 'b']);
+    expect(queue.bytes).toBe(10);
   });
 
-  it('drops the oldest error only when nothing else is left', () => {
-    const queue = [entry('e1', true), entry('e2', true), entry('e3', true)];
-    expect(evict(queue, 2)).toBe(1);
-    expect(queue.map((e) => e.record)).toEqual(['e2', 'e3']);
+  it('evicts the oldest non-error entries first and counts them', () => {
+    const queue = createQueue(3);
+    expect(queue.add([entry('e1', true), entry('a'), entry('e2', true), entry('b'), entry('c')])).toBe(2);
+    expect(names(queue.entries)).toEqual(['e1', 'e2', 'c']);
+    expect(queue.bytes).toBe(30);
   });
 
-  it('does nothing within the bound', () => {
-    const queue = [entry('a')];
-    expect(evict(queue, 1)).toBe(0);
-    expect(queue).toHaveLength(1);
+  it('evicts the oldest error only when nothing else is left', () => {
+    const queue = createQueue(2);
+    expect(queue.add([entry('e1', true), entry('e2', true), entry('e3', true)])).toBe(1);
+    expect(names(queue.entries)).toEqual(['e2', 'e3']);
   });
-});
 
-describe('take', () => {
   it('takes at most maxEvents from the front', () => {
-    const queue = ['a', 'b', 'c'].map((n) => entry(n));
-    expect(take(queue, 2, 1000).map((e) => e.record)).toEqual(['a', 'b']);
-    expect(queue.map((e) => e.record)).toEqual(['c']);
+    const queue = createQueue(10);
+    queue.add(['a', 'b', 'c'].map((n) => entry(n)));
+    expect(names(queue.take(2, 1000))).toEqual(['a', 'b']);
+    expect(names(queue.entries)).toEqual(['c']);
   });
 
   it('stays within maxBytes, but always takes one', () => {
-    const queue = [entry('a', false, 600), entry('b', false, 600), entry('c', false, 600)];
-    expect(take(queue, 10, 1000)).toHaveLength(1);
-    const huge = [entry('h', false, 5000)];
-    expect(take(huge, 10, 1000)).toHaveLength(1);
+    const queue = createQueue(10);
+    queue.add([entry('a', false, 600), entry('b', false, 600)]);
+    expect(queue.take(10, 1000)).toHaveLength(1);
+    queue.add([entry('h', false, 5000)]);
+    expect(queue.take(10, 1000)).toHaveLength(1);
   });
 
-  it('stops at the first entry not yet serialized', () => {
-    const queue = [entry('a'), { record: 'b', isError: false, bytes: 0 }, entry('c')];
-    expect(take(queue, 10, 1000).map((e) => e.record)).toEqual(['a']);
+  it('sizes an entry in UTF-8 bytes with its joining comma', () => {
+    expect(toEntry('"€"', false).bytes).toBe(6);
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * The outbox: events the sink has not confirmed, kept for the next page of the origin. It lives in
+ * localStorage because that is synchronous: a write in `pagehide` or `visibilitychange` is done
+ * when the call returns, where an IndexedDB transaction started there may never commit (the page
+ * is frozen or discarded first; https://developer.chrome.com/docs/web-platform/page-lifecycle-api#developer-recommendations-for-each-state).
+ *
+ * Each page writes one key of its own, so tabs never overwrite each other. A page takes the keys
+ * that other pages left, each under a Web Lock of the key's name, so that two tabs opening at once
+ * never both resend one stored batch (where Web Locks are missing, the sink's dedupe by event id
+ * keeps such a race to one written copy). What is stored was built, scrubbed and serialized by the
+ * client already: nothing here sees more than the sink would.
+ */
+import { newTraceId } from '../core/ids';
+import type { Outbox } from '../core/transport/delivery';
+import { type Entry, toEntry } from '../core/transport/queue';
+
+const PREFIX = 'tracebeam:outbox:';
+
+/** Characters kept per page: a tenth of the 5 MB most browsers give an origin's localStorage. */
+export const OUTBOX_MAX_CHARS = 500_000;
+
+/** Older than this, events are no use to anyone reading a timeline: they go, and are counted. */
+export const OUTBOX_TTL_MS = 24 * 60 * 60 * 1000;
+
+const chars = (entries: readonly Entry[]): number => entries.reduce((total, entry) => total + entry.json.length + 1, 0);
+
+/** The entries within `max` characters, in order: the oldest non-errors go first, then the oldest errors. */
+function fit(entries: readonly Entry[], max: number): Entry[] {
+  let excess = chars(entries) - max;
+  const gone = new Set<Entry>();
+  for (const entry of entries.filter((e) => !e.isError).concat(entries.filter((e) => e.isError))) {
+    if (excess <= 0) break;
+    gone.add(entry);
+    excess -= entry.json.length + 1;
+  }
+  return entries.filter((entry) => !gone.has(entry));
+}
+
+interface Stored {
+  v: 1;
+  sink: string;
+  saved: number;
+  dropped: number;
+  events: Array<{ id?: unknown; level?: unknown }>;
+}
+
+export interface OutboxEnvironment {
+  /** Where localStorage is disabled (privacy modes, sandboxed frames), reading it throws: so it is a getter. */
+  storage?: () => Storage;
+  locks?: LockManager;
+  now?: () => number;
+}
+
+export function createOutbox(
+  sink: string,
+  { storage = () => localStorage, locks = globalThis.navigator?.locks, now = Date.now }: OutboxEnvironment = {},
+): Outbox {
+  const key = PREFIX + newTraceId();
+
+  /** Writes the events under `name`; where they do not fit, the oldest non-errors go first. */
+  function write(store: Storage, name: string, entries: readonly Entry[], dropped = 0): void {
+    let kept = fit(entries, OUTBOX_MAX_CHARS);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const events = kept.map((entry) => entry.json);
+        const gone = dropped + entries.length - kept.length;
+        return store.setItem(name, `{"v":1,"sink":${JSON.stringify(sink)},"saved":${now()},"dropped":${gone},"events":[${events}]}`);
+      } catch (error) {
+        // A full storage (the app's own data, the quota): half as much, twice at most.
+        if (attempt === 2) throw error;
+        kept = fit(kept, chars(kept) / 2);
+      }
+    }
+  }
+
+  function read(store: Storage, name: string): Stored | undefined {
+    try {
+      const stored = JSON.parse(store.getItem(name) ?? 'null') as Stored | null;
+      if (stored?.v === 1 && Array.isArray(stored.events)) return stored;
+    } catch {
+      // Not ours, or torn: dropped below like an unreadable record.
+    }
+  }
+
+  /** Moves another page's events into this page's key, then removes that page's key. */
+  function take(store: Storage, name: string, into: Entry[]): number {
+    const stored = read(store, name);
+    if (stored && stored.sink !== sink) return 0; // another client's, on another sink
+    const events = stored?.events.filter((event) => typeof event?.id === 'string' && /^[\da-f]{32}$/.test(event.id)) ?? [];
+    const fresh = stored && now() - stored.saved < OUTBOX_TTL_MS;
+    const dropped = fresh ? Number(stored.dropped) || 0 : events.length;
+    if (fresh) {
+      into.push(...events.map((event) => toEntry(JSON.stringify(event), event.level === 'error')));
+      // Written here before it goes from there: a crash in between leaves a copy, never none.
+      write(store, key, into);
+    }
+    store.removeItem(name);
+    return dropped;
+  }
+
+  return {
+    save(entries) {
+      try {
+        if (entries.length) write(storage(), key, entries);
+        else storage().removeItem(key);
+      } catch {
+        // No storage to be had (disabled, full even for half): the events stay in memory and in flight.
+      }
+    },
+
+    async restore() {
+      const entries: Entry[] = [];
+      let dropped = 0;
+      try {
+        const store = storage();
+        const names = Array.from({ length: store.length }, (_, i) => store.key(i)).filter(
+          (name): name is string => !!name?.startsWith(PREFIX) && name !== key,
+        );
+        for (const name of names) {
+          const claim = (): void => void (dropped += take(store, name, entries));
+          // `ifAvailable`: a key another tab is taking right now is that tab's.
+          if (locks?.request) await locks.request(name, { ifAvailable: true }, (lock) => lock && claim());
+          else claim();
+        }
+      } catch {
+        // A storage that throws leaves nothing to restore; the client goes on in memory.
+      }
+      return { entries, dropped };
+    },
+  };
+}

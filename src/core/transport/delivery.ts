@@ -1,0 +1,173 @@
+/**
+ * Delivery: the queue of serialized events, the flush controller that decides when, the sender
+ * that decides how, and the outbox that keeps for a later page whatever the sink has not
+ * confirmed. An event is confirmed only by a successful answer: a beacon's `true` means queued,
+ * not arrived, so what left by beacon stays in the outbox, and goes again by fetch if the page
+ * comes back (the sink drops repeated ids).
+ */
+import type { Debug } from '../logger';
+import { ENVELOPE_BYTES, EXIT_BUDGET_BYTES } from './envelope';
+import { createFlushController, type FlushLimits, type FlushReason } from './flush-controller';
+import { createQueue, type Entry } from './queue';
+import { createSender, type SenderOptions } from './sender';
+
+/** Where events wait for a later page of the same origin (see browser/outbox.ts). */
+export interface Outbox {
+  /** Keeps these events in place of what this page kept before; none clears. Synchronous, never throws. */
+  save(entries: readonly Entry[]): void;
+  /** Takes what earlier pages left and no other tab took, and how many of theirs had to go (bounds, expiry). */
+  restore(): Promise<{ entries: Entry[]; dropped: number }>;
+}
+
+export interface DeliveryOptions extends SenderOptions, FlushLimits {
+  maxQueue: number;
+  debug: Debug;
+  outbox?: Outbox;
+}
+
+export interface Delivery {
+  /** Serialized events to send; `restored` ones (from the outbox) go at once. */
+  add(entries: Entry[], restored?: boolean): void;
+  /** How many events the full queue let go since the last call, for the client's `events_dropped`. */
+  takeDropped(): number;
+  /** Puts `next` in the place of `entry`, if that still waits to be sent (a notice whose count rose). */
+  replace(entry: Entry, next: Entry): boolean;
+  /** Sends everything that waits; resolves when it went, or when a send failed (a retry is then due). */
+  flush(): Promise<void>;
+  /** Hidden: everything leaves at once by beacon and is kept in the outbox. Visible: what is unconfirmed goes again. */
+  setHidden(hidden: boolean): void;
+  /** Keeps what is still unconfirmed in the outbox, and sends no more. */
+  stop(): void;
+}
+
+/** Regular requests at once: a burst is sent sooner rather than evicted, without flooding the sink. */
+const MAX_IN_FLIGHT = 4;
+
+export function createDelivery(o: DeliveryOptions): Delivery {
+  const queue = createQueue(o.maxQueue);
+  const sender = createSender(o);
+  const controller = createFlushController(o, (reason) => (reason === 'page_hidden' ? exit() : void sendBatch(reason)));
+  /** Each batch in flight, and what its answer resolves to: true when no retry is needed. */
+  const inFlight = new Map<Entry[], Promise<boolean>>();
+  /** What left by beacon (or a keepalive request still unanswered) and is not confirmed yet. */
+  const beaconed = new Set<Entry>();
+  let hidden = false;
+  let stopped = false;
+  let dropped = 0;
+  let exitRoom = EXIT_BUDGET_BYTES;
+  let stored = false;
+
+  const changed = (): void => controller.waiting(queue.entries.length, queue.bytes);
+  const enqueue = (entries: Entry[], front?: boolean): void => void (dropped += queue.add(entries, front));
+
+  function unconfirmed(): Entry[] {
+    const all = new Set(beaconed);
+    for (const batch of inFlight.keys()) batch.forEach((entry) => all.add(entry));
+    queue.entries.forEach((entry) => all.add(entry));
+    return [...all];
+  }
+
+  /** Entries of a batch in flight come back with its answer, not from anywhere else. */
+  function notFlying(entries: Entry[]): Entry[] {
+    const flying = new Set([...inFlight.keys()].flat());
+    return entries.filter((entry) => !flying.has(entry));
+  }
+
+  function save(): void {
+    const entries = unconfirmed();
+    // Nothing kept and nothing to keep: no storage write at all.
+    if (!o.outbox || (!entries.length && !stored)) return;
+    stored = entries.length > 0;
+    o.outbox.save(entries);
+  }
+
+  /** Starts one batch, if one waits and fewer than MAX_IN_FLIGHT are out. */
+  function sendBatch(reason: FlushReason): Promise<boolean> | undefined {
+    if (stopped || hidden || inFlight.size >= MAX_IN_FLIGHT || !queue.entries.length) return;
+    const batch = queue.take(o.maxEvents, o.maxBytes - ENVELOPE_BYTES);
+    const answered = sender.send(batch).then((result) => {
+      inFlight.delete(batch);
+      if (typeof result === 'number') {
+        // What also left by beacon meanwhile waits in `beaconed` for the page to come back.
+        enqueue(batch.filter((entry) => !beaconed.has(entry)), true);
+        o.debug(`sink unavailable: ${batch.length} events wait ${Math.round(result)} ms for a retry (${reason})`);
+        controller.retryIn(result);
+        save();
+        return false;
+      }
+      batch.forEach((entry) => beaconed.delete(entry));
+      o.debug(`${result} ${batch.length} events (${reason})`);
+      controller.recovered();
+      if (stored) save();
+      changed();
+      return true;
+    });
+    inFlight.set(batch, answered);
+    // Still a full batch waiting: the next one goes now, beside this one.
+    changed();
+    return answered;
+  }
+
+  /**
+   * Page hidden or leaving: synchronous sends of what is unconfirmed and not yet beaconed, errors
+   * first, within the SDK's share of the keepalive allowance; then everything unconfirmed goes to
+   * the outbox, for this page's return or the next page of the origin.
+   */
+  function exit(): void {
+    const waiting = queue.take(Infinity, Infinity);
+    const flying = [...inFlight.keys()].flat().filter((entry) => !beaconed.has(entry));
+    const entries = flying.concat(waiting).sort((a, b) => +b.isError - +a.isError);
+    for (const { entries: sent, bytes, answer } of sender.exit(entries, exitRoom)) {
+      exitRoom -= bytes;
+      sent.forEach((entry) => beaconed.add(entry));
+      void answer?.then((result) => {
+        sent.forEach((entry) => beaconed.delete(entry));
+        // A keepalive request that failed: the page is still here, so it waits for its return.
+        if (typeof result === 'number') enqueue(notFlying(sent), true);
+        save();
+      });
+    }
+    enqueue(waiting.filter((entry) => !beaconed.has(entry)), true);
+    save();
+  }
+
+  return {
+    add(entries, restored) {
+      if (stopped || !entries.length) return;
+      enqueue(entries);
+      if (hidden) exit();
+      else if (restored) void sendBatch('restored');
+      else changed();
+    },
+    replace: (entry, next) => queue.replace(entry, next),
+    takeDropped() {
+      const count = dropped;
+      dropped = 0;
+      return count;
+    },
+    async flush() {
+      if (stopped) return;
+      if (hidden) return exit();
+      while (queue.entries.length || inFlight.size) {
+        if (!(await (sendBatch('manual') ?? Promise.race(inFlight.values())))) return;
+      }
+    },
+    setHidden(value) {
+      if (stopped || value === hidden) return;
+      hidden = value;
+      if (!hidden) {
+        exitRoom = EXIT_BUDGET_BYTES;
+        enqueue(notFlying([...beaconed]), true);
+        beaconed.clear();
+      }
+      controller.setHidden(hidden);
+      if (!hidden) changed();
+    },
+    stop() {
+      if (stopped) return;
+      save();
+      stopped = true;
+      controller.stop();
+    },
+  };
+}
