@@ -82,20 +82,14 @@ export function createOutbox(
     }
   }
 
-  /** Moves another page's events into this page's key, then removes that page's key. */
-  function take(store: Storage, name: string, into: Entry[]): number {
+  /** Reads another page's events into `into` (without repeats); expired or unreadable records count as dropped. */
+  function take(store: Storage, name: string, into: Map<string, Entry>): number {
     const stored = read(store, name);
-    if (stored && stored.sink !== sink) return 0; // another client's, on another sink
+    if (stored && stored.sink !== sink) return -1; // another client's, on another sink
     const events = stored?.events.filter((event) => typeof event?.id === 'string' && /^[\da-f]{32}$/.test(event.id)) ?? [];
-    const fresh = stored && now() - stored.saved < OUTBOX_TTL_MS;
-    const dropped = fresh ? Number(stored.dropped) || 0 : events.length;
-    if (fresh) {
-      into.push(...events.map((event) => toEntry(JSON.stringify(event), event.level === 'error')));
-      // Written here before it goes from there: a crash in between leaves a copy, never none.
-      write(store, key, into);
-    }
-    store.removeItem(name);
-    return dropped;
+    if (!stored || now() - stored.saved >= OUTBOX_TTL_MS) return events.length;
+    for (const event of events) into.set(event.id as string, toEntry(JSON.stringify(event), event.level === 'error'));
+    return Number(stored.dropped) || 0;
   }
 
   return {
@@ -103,13 +97,20 @@ export function createOutbox(
       try {
         if (entries.length) write(storage(), key, entries);
         else storage().removeItem(key);
+        return true;
       } catch {
         // No storage to be had (disabled, full even for half): the events stay in memory and in flight.
+        return false;
       }
     },
 
+    /**
+     * A key taken stays in storage, its lock held, until `settle`: if this page dies before the
+     * events are safe, the next page takes the key again, and no other tab takes it meanwhile.
+     */
     async restore() {
-      const entries: Entry[] = [];
+      const taken = new Map<string, Entry>();
+      const claimed: Array<() => void> = [];
       let dropped = 0;
       try {
         const store = storage();
@@ -117,15 +118,41 @@ export function createOutbox(
           (name): name is string => !!name?.startsWith(PREFIX) && name !== key,
         );
         for (const name of names) {
-          const claim = (): void => void (dropped += take(store, name, entries));
-          // `ifAvailable`: a key another tab is taking right now is that tab's.
-          if (locks?.request) await locks.request(name, { ifAvailable: true }, (lock) => lock && claim());
-          else claim();
+          const claim = (): Promise<void> | undefined => {
+            const count = take(store, name, taken);
+            if (count < 0) return;
+            dropped += count;
+            return new Promise<void>((release) => claimed.push(() => (store.removeItem(name), release())));
+          };
+          if (!locks?.request) claim();
+          // `ifAvailable`: a key another tab holds is that tab's. The lock is held until `settle`.
+          else
+            await new Promise<void>((next) => {
+              locks
+                .request(name, { ifAvailable: true }, (lock) => {
+                  const held = lock ? claim() : undefined;
+                  next();
+                  return held;
+                })
+                .catch(() => next());
+            });
         }
       } catch {
         // A storage that throws leaves nothing to restore; the client goes on in memory.
       }
-      return { entries, dropped };
+      return {
+        entries: [...taken.values()],
+        dropped,
+        settle() {
+          for (const release of claimed.splice(0)) {
+            try {
+              release();
+            } catch {
+              // The key stays; its events come again from a later page, and the sink drops repeats.
+            }
+          }
+        },
+      };
     },
   };
 }

@@ -209,9 +209,9 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   if (!stopped) {
     if (outbox) {
       outbox.restore().then(
-        ({ entries, dropped }) => {
-          delivery.add(entries, true);
-          noticeDropped(dropped + delivery.takeDropped());
+        (restored) => {
+          delivery.restore(restored);
+          noticeDropped(restored.dropped + delivery.takeDropped());
         },
         () => undefined, // restore never rejects; this keeps a broken storage from surfacing in the page
       );

@@ -13,10 +13,17 @@ import { createSender, type SenderOptions } from './sender';
 
 /** Where events wait for a later page of the same origin (see browser/outbox.ts). */
 export interface Outbox {
-  /** Keeps these events in place of what this page kept before; none clears. Synchronous, never throws. */
-  save(entries: readonly Entry[]): void;
+  /** Keeps these events in place of what this page kept before; none clears. Synchronous, never throws; false when nothing could be written. */
+  save(entries: readonly Entry[]): boolean;
   /** Takes what earlier pages left and no other tab took, and how many of theirs had to go (bounds, expiry). */
-  restore(): Promise<{ entries: Entry[]; dropped: number }>;
+  restore(): Promise<Restored>;
+}
+
+export interface Restored {
+  entries: Entry[];
+  dropped: number;
+  /** The restored events are safe (confirmed, or in this page's own keeping): their old records can go. */
+  settle(): void;
 }
 
 export interface DeliveryOptions extends SenderOptions, FlushLimits {
@@ -26,8 +33,10 @@ export interface DeliveryOptions extends SenderOptions, FlushLimits {
 }
 
 export interface Delivery {
-  /** Serialized events to send; `restored` ones (from the outbox) go at once. */
-  add(entries: Entry[], restored?: boolean): void;
+  /** Serialized events to send. */
+  add(entries: Entry[]): void;
+  /** Events from the outbox: sent at once, and settled once they are safe. */
+  restore(restored: Restored): void;
   /** How many events the full queue let go since the last call, for the client's `events_dropped`. */
   takeDropped(): number;
   /** Puts `next` in the place of `entry`, if that still waits to be sent (a notice whose count rose). */
@@ -56,6 +65,8 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   let dropped = 0;
   let exitRoom = EXIT_BUDGET_BYTES;
   let stored = false;
+  /** Restored events not yet confirmed, and how to tell the outbox when they are. */
+  let restoring: Restored | undefined;
 
   const changed = (): void => controller.waiting(queue.entries.length, queue.bytes);
   const enqueue = (entries: Entry[], front?: boolean): void => void (dropped += queue.add(entries, front));
@@ -78,7 +89,19 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     // Nothing kept and nothing to keep: no storage write at all.
     if (!o.outbox || (!entries.length && !stored)) return;
     stored = entries.length > 0;
-    o.outbox.save(entries);
+    // This page's own record now holds what it restored: the records it came from can go.
+    if (o.outbox.save(entries)) settle();
+  }
+
+  function settle(): void {
+    restoring?.settle();
+    restoring = undefined;
+  }
+
+  /** Restored events are safe once none of them waits for confirmation. */
+  function settleIfConfirmed(): void {
+    const waiting = new Set(unconfirmed());
+    if (restoring && !restoring.entries.some((entry) => waiting.has(entry))) settle();
   }
 
   /** Starts one batch, if one waits and fewer than MAX_IN_FLIGHT are out. */
@@ -98,6 +121,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       batch.forEach((entry) => beaconed.delete(entry));
       o.debug(`${result} ${batch.length} events (${reason})`);
       controller.recovered();
+      if (restoring) settleIfConfirmed();
       if (stored) save();
       changed();
       return true;
@@ -132,12 +156,18 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   }
 
   return {
-    add(entries, restored) {
+    add(entries) {
       if (stopped || !entries.length) return;
       enqueue(entries);
       if (hidden) exit();
-      else if (restored) void sendBatch('restored');
       else changed();
+    },
+    restore(restored) {
+      if (stopped || !restored.entries.length) return restored.settle();
+      restoring = restored;
+      enqueue(restored.entries);
+      if (hidden) exit();
+      else void sendBatch('restored');
     },
     replace: (entry, next) => queue.replace(entry, next),
     takeDropped() {

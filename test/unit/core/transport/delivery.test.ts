@@ -29,11 +29,11 @@ const names = (fake: Fake) => fake.events().map((e) => e.event);
 const beaconEvents = (beacons: string[]) => beacons.flatMap((b) => JSON.parse(b).events.map((e: { event: string }) => e.event));
 
 /** An outbox that remembers what it was last asked to keep. */
-function memoryOutbox(restored: Entry[] = []) {
+function memoryOutbox() {
   const saves: string[][] = [];
   const outbox: Outbox = {
-    save: (entries) => void saves.push(entries.map((e) => JSON.parse(e.json).event)),
-    restore: async () => ({ entries: restored, dropped: 0 }),
+    save: (entries) => saves.push(entries.map((e) => JSON.parse(e.json).event)) > 0,
+    restore: async () => ({ entries: [], dropped: 0, settle: () => undefined }),
   };
   return { outbox, saves, kept: () => saves.at(-1) ?? [] };
 }
@@ -98,7 +98,7 @@ describe('delivery: when to flush', () => {
     await vi.advanceTimersByTimeAsync(5_000); // timer
     add(d, 'd');
     await d.flush(); // manual
-    const reasons = debug.mock.calls.map(([message]: [string]) => /\((\w+)\)$/.exec(message)?.[1]);
+    const reasons = debug.mock.calls.map(([message]) => /\((\w+)\)$/.exec(String(message))?.[1]);
     expect(reasons).toEqual(['count', 'retry', 'bytes', 'timer', 'manual']);
   });
 });
@@ -395,12 +395,28 @@ describe('delivery: the outbox', () => {
     expect(saves).toHaveLength(0);
   });
 
-  it('sends restored events at once', async () => {
-    const fake = recordingFetch(202);
+  it('sends restored events at once, and settles them once the sink confirmed them', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fake = recordingFetch(503, 202);
     const d = delivery(fake);
-    d.add([event('from_last_page')], true);
-    await settle();
+    const settled = vi.fn();
+    d.restore({ entries: [event('from_last_page')], dropped: 0, settle: settled });
+    await vi.advanceTimersByTimeAsync(0);
     expect(names(fake)).toEqual(['from_last_page']);
+    expect(settled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(names(fake)).toEqual(['from_last_page', 'from_last_page']);
+    expect(settled).toHaveBeenCalledTimes(1);
+  });
+
+  it('settles restored events as soon as this page’s own record holds them', () => {
+    const { outbox, kept } = memoryOutbox();
+    const d = delivery(recordingFetch(202), { outbox, sendBeacon: () => true });
+    const settled = vi.fn();
+    d.restore({ entries: [event('from_last_page')], dropped: 0, settle: settled });
+    d.setHidden(true);
+    expect(kept()).toEqual(['from_last_page']);
+    expect(settled).toHaveBeenCalledTimes(1);
   });
 
   it('keeps what is unconfirmed at stop', async () => {
