@@ -37,6 +37,10 @@ export interface TestApp {
   apiRequests: SeenRequest[];
   /** Answers the sink gives before handling (e.g. [503, 503]); empty means handle normally. */
   sinkFailures: number[];
+  /** How long the sink waits before it answers, in ms. */
+  sinkDelayMs: number;
+  /** Every event in every body the sink was sent, repeats included (the sink itself drops them), and whether a beacon brought it. */
+  received: Array<{ id: string; beacon: boolean }>;
   /** Waits until `predicate` holds for the events, or fails after `timeoutMs`. */
   waitForEvents(predicate: (events: TelemetryEvent[]) => boolean, timeoutMs?: number): Promise<TelemetryEvent[]>;
   reset(): void;
@@ -47,7 +51,7 @@ export async function startTestApp(): Promise<TestApp> {
   const events: TelemetryEvent[] = [];
   const pages = createPages();
   const app = {} as TestApp;
-  Object.assign(app, { sinkRequests: [], apiRequests: [], sinkFailures: [] });
+  Object.assign(app, { sinkRequests: [], apiRequests: [], sinkFailures: [], sinkDelayMs: 0, received: [] });
 
   const other = await listen((req, res) => api(req, res, app, true));
   const main = await listen(async (req, res) => {
@@ -68,11 +72,27 @@ export async function startTestApp(): Promise<TestApp> {
     let bytes = 0;
     const record = { contentType: String(req.headers['content-type']), bytes: 0, status: failure ?? 0 };
     app.sinkRequests.push(record);
-    req.on('data', (chunk: Buffer) => (record.bytes = bytes += chunk.length));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => ((record.bytes = bytes += chunk.length), chunks.push(chunk)));
+    req.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { events?: Array<{ id?: string }> };
+        const beacon = record.contentType.startsWith('text/plain');
+        for (const event of body.events ?? []) app.received.push({ id: String(event.id), beacon });
+      } catch {
+        // Not a batch: the sink answers it as it should.
+      }
+    });
     res.on('finish', () => (record.status = res.statusCode));
     if (failure) {
       req.resume();
       return void send(res, failure, 'application/json', '{"error":"failure injected by the test"}');
+    }
+    const delay = app.sinkDelayMs;
+    if (delay) {
+      // A slow sink: the answer leaves `delay` ms after the sink made it.
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => (setTimeout(() => end(...args), delay), res)) as typeof res.end;
     }
     sinkListener(req, res);
   }
@@ -97,6 +117,8 @@ export async function startTestApp(): Promise<TestApp> {
       app.sinkRequests.length = 0;
       app.apiRequests.length = 0;
       app.sinkFailures.length = 0;
+      app.received.length = 0;
+      app.sinkDelayMs = 0;
     },
     close: async () => void (await Promise.all([main.close(), other.close()])),
   });
