@@ -1,7 +1,7 @@
 /**
  * A `write` for `createSinkHandler` that keeps events in ClickHouse. Requests arriving together
- * share one INSERT: a batch goes as soon as the one before it is done (or after `maxWaitMs` when
- * none is under way), so the sink makes one round trip per batch however many clients post.
+ * share one INSERT: a batch goes after `maxWaitMs`, or as soon as an INSERT slot frees up when all
+ * `concurrency` are busy, so the sink makes one round trip per batch however many clients post.
  * A request's promise settles with its batch's INSERT, and the sink answers 202 only then.
  */
 import type { TelemetryEvent } from '../../core/types';
@@ -21,6 +21,8 @@ export interface ClickHouseWriterOptions {
   maxWaitMs?: number;
   /** Rows waiting past this make new writes fail at once (503), rather than pile up; default 200,000. */
   maxPending?: number;
+  /** INSERTs under way at once at most; default 4. Each has a fixed cost in ClickHouse, so a few overlap. */
+  concurrency?: number;
   /** An INSERT not answered within this many ms fails its requests (503); default 10,000. */
   timeoutMs?: number;
   /** Keep this many days; older days are dropped at start and every hour. Default: keep all. */
@@ -49,11 +51,12 @@ export function clickHouseWriter(options: ClickHouseWriterOptions): ClickHouseWr
   const maxBatch = options.maxBatch ?? 20_000;
   const maxWaitMs = options.maxWaitMs ?? 20;
   const maxPending = options.maxPending ?? 200_000;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
   const retentionDays = options.retentionDays;
   const insert = insertSql(table);
 
   let waiting: Waiting = { rows: [], settle: [] };
-  let inFlight: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let ready: Promise<void> | undefined;
@@ -89,14 +92,15 @@ export function clickHouseWriter(options: ClickHouseWriterOptions): ClickHouseWr
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (inFlight !== undefined || waiting.rows.length === 0) return;
+    if (inFlight.size >= concurrency || waiting.rows.length === 0) return;
     const batch = waiting;
     waiting = { rows: [], settle: [] };
-    inFlight = send(batch).finally(() => {
-      inFlight = undefined;
+    const sent: Promise<void> = send(batch).finally(() => {
+      inFlight.delete(sent);
       // What arrived meanwhile has waited one INSERT already: it goes now.
       flush();
     });
+    inFlight.add(sent);
   };
 
   const write = (events: TelemetryEvent[]): Promise<void> => {
@@ -119,7 +123,7 @@ export function clickHouseWriter(options: ClickHouseWriterOptions): ClickHouseWr
       closed = true;
       if (retention !== undefined) clearInterval(retention);
       flush();
-      while (inFlight !== undefined) await inFlight;
+      while (inFlight.size > 0) await Promise.all(inFlight);
     },
   });
 }
