@@ -21,7 +21,7 @@ export interface ClickHouseWriterOptions {
   maxWaitMs?: number;
   /** Rows waiting past this make new writes fail at once (503), rather than pile up; default 200,000. */
   maxPending?: number;
-  /** INSERTs under way at once at most; default 4. Each has a fixed cost in ClickHouse, so a few overlap. */
+  /** INSERTs under way at once at most; default 1 (more made more parts and ran slower on a loaded 2-core machine). */
   concurrency?: number;
   /** An INSERT not answered within this many ms fails its requests (503); default 10,000. */
   timeoutMs?: number;
@@ -51,7 +51,7 @@ export function clickHouseWriter(options: ClickHouseWriterOptions): ClickHouseWr
   const maxBatch = options.maxBatch ?? 20_000;
   const maxWaitMs = options.maxWaitMs ?? 20;
   const maxPending = options.maxPending ?? 200_000;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const retentionDays = options.retentionDays;
   const insert = insertSql(table);
 
