@@ -1,5 +1,6 @@
 import { isUsageError, type CliIo } from './io';
 import { untilSignal } from './signals';
+import { INGEST_USAGE, runIngest } from './ingest';
 import { SINK_USAGE, runSink } from './sink';
 import { TRACE_USAGE, runTrace } from './trace';
 import { readVersion } from './version';
@@ -39,6 +40,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     usage: TRACE_USAGE,
     // A getter: touching process.stdin opens it, which only reading from it should do.
     run: (argv, io) => runTrace(argv, io, { stdin: () => process.stdin }),
+  },
+  ingest: {
+    summary: 'store backend JSON logs in ClickHouse beside the sink\'s events',
+    usage: INGEST_USAGE,
+    run: (argv, io) => runIngest(argv, io, { stdin: () => process.stdin }),
   },
 };
 

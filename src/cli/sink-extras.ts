@@ -6,6 +6,8 @@ import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename } from 'node:path';
 import type { TelemetryEvent } from '../core/types';
+import { readRecentEvents, readTraceRows, rowsAsInputs } from '../sink/clickhouse/read';
+import type { ClickHouseWriter } from '../sink/clickhouse/writer';
 import type { SinkWriter } from '../sink/handler';
 import type { NodeListener } from '../sink/node';
 import { writeResponse } from '../sink/node-response';
@@ -22,6 +24,8 @@ export interface SinkExtrasConfig {
   ui?: boolean;
   logs?: string[];
   sourcemaps?: string;
+  /** Events also kept in ClickHouse: the viewer reads traces and history from there. */
+  store?: ClickHouseWriter;
 }
 
 export interface SinkExtras {
@@ -76,6 +80,7 @@ export function sinkExtras(config: SinkExtrasConfig, io: CliIo): SinkExtras {
 
 function viewerFor(config: SinkExtrasConfig, recent: RecentEvents, port: () => number): Viewer {
   const out = config.out;
+  const store = config.store;
   return createViewer({
     recent,
     allowHost: (host) => isOwnHost(host, config.host, port()),
@@ -83,8 +88,14 @@ function viewerFor(config: SinkExtrasConfig, recent: RecentEvents, port: () => n
       out: out === undefined ? undefined : { input: out, lines: () => existingFileLines(out) },
       recent: () => recent.list(),
       logs: (config.logs ?? []).map((path) => ({ input: path, label: basename(path), lines: () => existingFileLines(path) })),
+      store: store === undefined ? undefined : { where: store.client.where, read: async (traceId) => rowsAsInputs(await readTraceRows(store.client, store.table, traceId)) },
     },
-    history: out === undefined ? undefined : () => lastObjects(out, DEFAULT_RECENT),
+    history:
+      store !== undefined
+        ? () => readRecentEvents(store.client, store.table, DEFAULT_RECENT)
+        : out === undefined
+          ? undefined
+          : () => lastObjects(out, DEFAULT_RECENT),
   });
 }
 

@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { TelemetryEvent } from '../core/types';
+import { clickHouseWriter, type ClickHouseWriter } from '../sink/clickhouse/writer';
+import { checkTableName } from '../sink/clickhouse/http';
+import { DEFAULT_TABLE } from '../sink/clickhouse/schema';
 import { jsonLinesFile } from '../sink/file';
 import { createSinkHandler, DEFAULT_MAX_BODY_BYTES, type SinkWriter } from '../sink/handler';
 import { toNodeListener } from '../sink/node';
@@ -18,6 +21,13 @@ Options:
   --port <n>             port to listen on (default 4318; 0 picks a free port)
   --host <address>       address to bind (default 127.0.0.1)
   --out <file>           also append accepted events to this JSON-lines file
+  --clickhouse <url>     also keep accepted events in ClickHouse, over its HTTP
+                         interface, e.g. http://127.0.0.1:8123 (?database=... allowed);
+                         the table is created when missing, and a ClickHouse that is
+                         down or slow makes the sink answer 503 with Retry-After
+  --table <name>         the ClickHouse table (default ${DEFAULT_TABLE})
+  --retention-days <n>   drop ClickHouse days older than n days (default: keep all)
+  --quiet                do not print the accepted events on stdout
   --cors <origins>|*     comma-separated page origins allowed to send events,
                          e.g. http://localhost:5173, or * for any origin
   --max-body-bytes <n>   largest request body accepted (default ${DEFAULT_MAX_BODY_BYTES})
@@ -25,7 +35,9 @@ Options:
                          live, and /trace/<trace_id> as a waterfall (GET only; events
                          are still accepted by POST on every path)
   --logs <files>         comma-separated backend JSON-log files whose lines of a trace
-                         the viewer's trace page shows beside the client's (needs --ui)
+                         the viewer's trace page shows beside the client's (needs --ui);
+                         with --clickhouse, the viewer also reads the trace's events and
+                         the log lines of \`tracebeam ingest\` from the table
   --sourcemaps <dir>     map stack frames of minified scripts back to their sources
                          with the *.map files under <dir> before writing events
   -h, --help             show this help
@@ -35,6 +47,10 @@ const FLAGS = {
   port: { type: 'integer', min: 0, max: 65_535 },
   host: { type: 'string' },
   out: { type: 'string' },
+  clickhouse: { type: 'string' },
+  table: { type: 'string' },
+  'retention-days': { type: 'integer', min: 1 },
+  quiet: { type: 'boolean' },
   cors: { type: 'string' },
   'max-body-bytes': { type: 'integer', min: 1 },
   ui: { type: 'boolean' },
@@ -48,6 +64,12 @@ export interface SinkConfig {
   host: string;
   /** Absolute path of the JSON-lines file, when events also go to one. */
   out?: string;
+  /** The ClickHouse HTTP interface, when events also go there (`--clickhouse`). */
+  clickhouse?: string;
+  table?: string;
+  retentionDays?: number;
+  /** Events are not printed on stdout (`--quiet`). */
+  quiet?: boolean;
   allowedOrigins?: string[] | '*';
   maxBodyBytes: number;
   /** Serve the viewer (`--ui`). */
@@ -78,6 +100,13 @@ export function parseSinkArgs(argv: readonly string[]): SinkConfig {
     maxBodyBytes: flags['max-body-bytes'] ?? DEFAULT_MAX_BODY_BYTES,
   };
   if (flags.out !== undefined) config.out = resolve(flags.out);
+  if (flags.clickhouse !== undefined) config.clickhouse = checkClickHouseUrl(flags.clickhouse);
+  if (flags.table !== undefined || flags['retention-days'] !== undefined) {
+    if (flags.clickhouse === undefined) throw usageError(`--${flags.table !== undefined ? 'table' : 'retention-days'} is for ClickHouse: add --clickhouse <url>`);
+  }
+  if (flags.table !== undefined) config.table = checkTable(flags.table);
+  if (flags['retention-days'] !== undefined) config.retentionDays = flags['retention-days'];
+  if (flags.quiet === true) config.quiet = true;
   if (flags.cors !== undefined) config.allowedOrigins = parseCors(flags.cors);
   if (flags.ui === true) config.ui = true;
   if (flags.logs !== undefined) {
@@ -93,9 +122,14 @@ export function parseSinkArgs(argv: readonly string[]): SinkConfig {
 /** Starts the sink; the caller owns the returned server and closes it. */
 export async function runSink(argv: readonly string[], io: CliIo): Promise<RunningSink> {
   const config = parseSinkArgs(argv);
-  const extras = sinkExtras(config, io);
+  const store =
+    config.clickhouse === undefined
+      ? undefined
+      : clickHouseWriter({ url: config.clickhouse, table: config.table, retentionDays: config.retentionDays });
+  const extras = sinkExtras({ ...config, store }, io);
+  const file = config.out === undefined ? undefined : jsonLinesFile(config.out);
   const handler = createSinkHandler({
-    write: extras.write(writer(config.out, io)),
+    write: extras.write(writer(file, store, config.quiet === true, io)),
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.maxBodyBytes,
   });
@@ -114,18 +148,40 @@ export async function runSink(argv: readonly string[], io: CliIo): Promise<Runni
       // Live streams never end by themselves; the server waits for open connections.
       extras.close();
       await closeServer(server);
+      // Requests cut off by the grace period may still have their batch on its way: drain it.
+      await Promise.all([file?.close?.(), store?.close()]);
     },
   };
 }
 
-function writer(out: string | undefined, io: CliIo): SinkWriter {
-  const file = out === undefined ? undefined : jsonLinesFile(out);
+function writer(file: SinkWriter | undefined, store: ClickHouseWriter | undefined, quiet: boolean, io: CliIo): SinkWriter {
   return async (events: TelemetryEvent[]) => {
-    // The file first: if it fails the batch is refused, and the terminal does not show events
-    // that were not kept.
-    if (file !== undefined) await file(events);
-    io.stdout.write(events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+    // The stores first: if one fails the batch is refused, and the terminal does not show events
+    // that were not kept. Both at once, so the slower sets the pace, not their sum.
+    await Promise.all([file?.(events), store?.(events)]);
+    if (!quiet) io.stdout.write(events.map((event) => `${JSON.stringify(event)}\n`).join(''));
   };
+}
+
+function checkClickHouseUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw usageError(`--clickhouse: "${value}" is not the URL of ClickHouse's HTTP interface, such as http://127.0.0.1:8123`);
+  }
+  return value;
+}
+
+function checkTable(value: string): string {
+  try {
+    return checkTableName(value);
+  } catch (error) {
+    throw usageError(`--table: ${(error as Error).message.replace(/^tracebeam sink: /, '')}`);
+  }
 }
 
 function parseCors(value: string): string[] | '*' {
@@ -147,7 +203,11 @@ function parseCors(value: string): string[] | '*' {
 }
 
 function destinations(config: SinkConfig): string {
-  return config.out === undefined ? 'stdout' : `${config.out} and stdout`;
+  const places: string[] = [];
+  if (config.out !== undefined) places.push(config.out);
+  if (config.clickhouse !== undefined) places.push(`ClickHouse ${new URL(config.clickhouse).origin} table ${config.table ?? DEFAULT_TABLE}`);
+  if (config.quiet !== true) places.push('stdout');
+  return places.length === 0 ? 'nowhere (--quiet without --out or --clickhouse)' : places.join(' and ');
 }
 
 function originNote(config: SinkConfig): string {

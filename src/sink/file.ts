@@ -20,10 +20,10 @@ export function jsonLinesFile(path: string): SinkWriter {
     return fs;
   };
 
-  return (events: TelemetryEvent[]) => {
+  const write = (events: TelemetryEvent[]): Promise<void> => {
     if (events.length === 0) return Promise.resolve();
     const text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
-    const write = tail.then(async () => {
+    const appended = tail.then(async () => {
       ready ??= prepare();
       try {
         const fs = await ready;
@@ -35,7 +35,9 @@ export function jsonLinesFile(path: string): SinkWriter {
         throw error;
       }
     });
-    tail = write.catch(() => undefined);
-    return write;
+    tail = appended.catch(() => undefined);
+    return appended;
   };
+  // Appends already under way finish; there is nothing else held back to drain.
+  return Object.assign(write, { close: () => tail.then(() => undefined) });
 }

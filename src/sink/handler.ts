@@ -3,11 +3,22 @@ import { readLimitedBody } from './body';
 import { checkContentType } from './content-type';
 import { corsHeaders, createOriginPolicy, preflightHeaders, type AllowedOrigins } from './cors';
 import { createRecentIds, type RecentIds } from './dedupe';
+import { nestsDeeperThan } from './depth';
 import { errorResponse, jsonResponse } from './respond';
 import { createEventValidator, type EventCheck } from './validate';
 
-/** Receives the events of one request that passed validation and were not seen before. */
-export type SinkWriter = (events: TelemetryEvent[]) => void | Promise<void>;
+/**
+ * Receives the events of one request that passed validation and were not seen before, and
+ * resolves once they are kept: the sink answers 202 only then. A writer that throws or rejects
+ * makes the sink answer 503 with `Retry-After`, so the client sends the batch again.
+ *
+ * The file writer (`jsonLinesFile`) and the ClickHouse writer (`clickHouseWriter`) are both of
+ * this shape; `close`, when a writer has one, drains what it still holds before the process ends.
+ */
+export interface SinkWriter {
+  (events: TelemetryEvent[]): void | Promise<void>;
+  close?(): Promise<void>;
+}
 
 export interface SinkHandlerOptions {
   /** Where accepted events go; the default prints one JSON line per event on stdout. */
@@ -32,6 +43,10 @@ export interface SinkAnswer {
 
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 export const DEFAULT_DEDUPE_SIZE = 100_000;
+/** Deepest nesting of objects and arrays a body may have; an SDK event has fewer than ten levels. */
+export const MAX_BODY_DEPTH = 64;
+/** Seconds a client is told to wait when the store could not keep its events. */
+export const RETRY_AFTER_SECONDS = 5;
 const MAX_REPORTED_ERRORS = 10;
 const ALLOW = 'POST, OPTIONS';
 const SHAPE = 'expected {"events": [...]}';
@@ -77,12 +92,16 @@ export function createSinkHandler(options: SinkHandlerOptions = {}): SinkHandler
         ? errorResponse(413, `body is larger than ${maxBodyBytes} bytes: send smaller batches`, cors)
         : errorResponse(400, `could not read the body: ${body.message}`, cors);
     }
+    if (nestsDeeperThan(body.bytes, MAX_BODY_DEPTH)) {
+      return errorResponse(400, `body nests objects or arrays deeper than ${MAX_BODY_DEPTH} levels`, cors);
+    }
     const parsed = parseBody(body.bytes);
     if (!parsed.ok) return errorResponse(400, parsed.message, cors);
 
     const outcome = await ingest(parsed.events, check, seen, write);
     if (outcome === 'write_failed') {
-      return errorResponse(500, 'could not store the events: retry later', cors);
+      // Not 202: these events were not kept. The client retries after the pause.
+      return errorResponse(503, 'could not store the events: retry later', { ...cors, 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
     return jsonResponse(202, outcome, cors);
   }

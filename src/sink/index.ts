@@ -6,3 +6,5 @@ export type { NodeListener } from './node';
 export { jsonLinesFile } from './file';
 export { sourceMapResolver } from './sourcemaps';
 export type { MappedFrame, SourceMapResolver, SourceMapResolverOptions } from './sourcemaps';
+export { clickHouseWriter } from './clickhouse/writer';
+export type { ClickHouseWriter, ClickHouseWriterOptions } from './clickhouse/writer';

@@ -6,7 +6,7 @@
 import type { LogObject } from '../records/fields';
 import { mergeRecords } from '../records/merge';
 import type { TimelineRecord } from '../records/record';
-import { describeSkipped, scanLines, scanObjects } from '../records/scan';
+import { describeSkipped, scanLines, scanObjects, type ScanInput } from '../records/scan';
 import { toViewRecord, type ViewRecord } from './view-record';
 
 export interface TraceSources {
@@ -15,6 +15,8 @@ export interface TraceSources {
   recent: () => LogObject[];
   /** Backend log files, in the order given. */
   logs: Array<{ input: string; label: string; lines: () => Promise<AsyncIterable<string> | undefined> }>;
+  /** A store (ClickHouse) holding the trace's events and ingested log lines, read by trace id. */
+  store?: { where: string; read: (traceId: string) => Promise<Array<ScanInput & { origin: 'client' | 'log' }>> };
 }
 
 export interface TraceData {
@@ -42,9 +44,24 @@ export async function collectTraceData(traceId: string, sources: TraceSources): 
     const result = await readSafely(traceId, sources.out.input, 'sink', sources.out.lines, notes);
     result.forEach(keep);
   }
+  const stored: ScanInput[] = [];
+  if (sources.store !== undefined) {
+    try {
+      for (const input of await sources.store.read(traceId)) {
+        if (input.origin === 'log') {
+          stored.push(input);
+          continue;
+        }
+        (await scanLines(traceId, input)).records.forEach(keep);
+      }
+    } catch (error) {
+      notes.push(`could not read ${sources.store.where}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   scanObjects(traceId, 'sink', sources.recent()).forEach(keep);
 
   const logs: TimelineRecord[][] = [];
+  for (const input of stored) logs.push((await scanLines(traceId, input)).records);
   for (const log of sources.logs) {
     // A log file may hold the sink's events too (the `--out` file given to `--logs` as well).
     const records = await readSafely(traceId, log.input, log.label, log.lines, notes);

@@ -65,13 +65,13 @@ describe('jsonLinesFile', () => {
     expect(await lines(path)).toEqual([event]);
   });
 
-  it('makes the sink answer 500 on a failed write and accept the retry', async () => {
+  it('makes the sink answer 503 on a failed write and accept the retry', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const path = join(dir, 'events.jsonl');
     await mkdir(path);
     const handler = createSinkHandler({ write: jsonLinesFile(path) });
     const events = [validEvent()];
-    expect((await handler(post({ events }))).status).toBe(500);
+    expect((await handler(post({ events }))).status).toBe(503);
     await rm(path, { recursive: true });
     expect((await handler(post({ events }))).status).toBe(202);
     expect(await lines(path)).toEqual(events);

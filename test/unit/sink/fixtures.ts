@@ -5,7 +5,8 @@ let counter = 0;
 /** A lowercase hex id of `length` digits, different on every call and never all zero. */
 export function hexId(length = 32): string {
   counter += 1;
-  return counter.toString(16).padStart(length, 'a').slice(-length);
+  // Padded with zeros: padding with a hex digit would make 0xa and 0xaa the same id.
+  return counter.toString(16).padStart(length, '0').slice(-length);
 }
 
 /** A valid event of the wire format; `overrides` replace or add fields. */

@@ -497,7 +497,7 @@ describe('createSinkHandler: failing writes', () => {
   it.each([
     ['throws', () => { throw new Error('disk full'); }],
     ['rejects', () => Promise.reject(new Error('disk full'))],
-  ])('answers 500 when write %s, and accepts the retry', async (_name, failure) => {
+  ])('answers 503 with Retry-After when write %s, and accepts the retry', async (_name, failure) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const batches: TelemetryEvent[][] = [];
     let fail = true;
@@ -510,7 +510,8 @@ describe('createSinkHandler: failing writes', () => {
     const events = [validEvent(), validEvent()];
 
     const failed = await handler(post({ events }));
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('5');
     expect((await json(failed)).error).toBe('could not store the events: retry later');
     expect(error).toHaveBeenCalledWith('tracebeam sink: write failed', expect.objectContaining({ message: 'disk full' }));
 
@@ -533,9 +534,39 @@ describe('createSinkHandler: failing writes', () => {
     await handler(post({ events: [old] }));
     fail = true;
     const fresh = validEvent();
-    expect((await handler(post({ events: [old, fresh] }))).status).toBe(500);
+    expect((await handler(post({ events: [old, fresh] }))).status).toBe(503);
     fail = false;
     expect(await json(await handler(post({ events: [old, fresh] })))).toEqual({ accepted: 1, rejected: 0, duplicates: 1 });
+  });
+});
+
+describe('createSinkHandler: deep nesting', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it.each([
+    ['an attribute', (depth: number) => `{"events":[${JSON.stringify(validEvent()).slice(0, -1)},"deep":${nested(depth)}}]}`],
+    ['the body itself', (depth: number) => nested(depth)],
+    ['an event of objects', (depth: number) => `{"events":[${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}]}`],
+  ])('answers 400 to %s nested 100,000 levels, and writes nothing', async (_name, body) => {
+    const sink = recordingWriter();
+    const handler = createSinkHandler({ write: sink.write });
+    const response = await handler(post(body(100_000)));
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe('body nests objects or arrays deeper than 64 levels');
+    expect(sink.batches).toEqual([]);
+    await expectStillServing(handler);
+  });
+
+  it('keeps an attribute nested to the limit, and brackets inside strings do not count', async () => {
+    const sink = recordingWriter();
+    const handler = createSinkHandler({ write: sink.write });
+    // The body, the events array and the event are three levels; the attribute has the rest.
+    const event = validEvent({ deep: JSON.parse(nested(61)), text: '[[[[{{{{\\"'.repeat(50) });
+    const response = await handler(post({ events: [event] }));
+    expect(response.status).toBe(202);
+    expect(sink.batches).toEqual([[event]]);
+    const over = validEvent({ deep: JSON.parse(nested(62)) });
+    expect((await handler(post({ events: [over] }))).status).toBe(400);
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 describe('tracebeam/sink entry', () => {
   it('exports exactly the public API', async () => {
     const entry = await import('../../../src/sink/index');
-    expect(Object.keys(entry).sort()).toEqual(['createSinkHandler', 'jsonLinesFile', 'sourceMapResolver', 'toNodeListener']);
+    expect(Object.keys(entry).sort()).toEqual(['clickHouseWriter', 'createSinkHandler', 'jsonLinesFile', 'sourceMapResolver', 'toNodeListener']);
   });
 
   it('has no side effects on import', async () => {
