@@ -7,14 +7,10 @@
  */
 import { parseTraceparent } from '../core/trace-context';
 
-export function serverTraceparent(): ReturnType<typeof parseTraceparent> {
-  const meta = parseTraceparent(document.querySelector<HTMLMetaElement>('meta[name="traceparent"]')?.content);
-  if (meta) return meta;
-  try {
-    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-    return parseTraceparent(navigation?.serverTiming?.find((entry) => entry.name === 'traceparent')?.description);
-  } catch {
-    // No Performance Timeline here (an old browser, a test DOM): no server trace to join.
-    return null;
-  }
-}
+export const serverTraceparent = (): ReturnType<typeof parseTraceparent> =>
+  parseTraceparent(document.querySelector<HTMLMetaElement>('meta[name="traceparent"]')?.content) ??
+  // Feature-detected: without the Performance Timeline there is no server trace to join.
+  parseTraceparent(
+    (performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined)?.serverTiming?.find((entry) => entry.name === 'traceparent')
+      ?.description,
+  );
