@@ -1,4 +1,5 @@
-// `npm test`: build, type check, unit tests, size budgets, then the browser tests in real Chromium.
+// `npm test`: build, type check, unit tests, size budgets, then the browser tests in real Chromium
+// and the consumer apps (`npm run test:consumers` alone).
 // Every step runs even when an earlier one failed (but the browser tests need a build), and the
 // last line counts every test and budget: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -59,8 +60,15 @@ if (built) {
     const { stats } = json('e2e.json');
     return { passed: stats.expected, failed: stats.unexpected + stats.flaky + stats.skipped };
   });
+
+  // Fresh apps that install the packed package from the registry and build for production.
+  run('consumers', ...npx('playwright', 'test', '-c', 'playwright.consumers.config.ts'), { CHROMIUM_PATH: chromium });
+  count('consumers', () => {
+    const { stats } = json('consumers.json');
+    return { passed: stats.expected, failed: stats.unexpected + stats.flaky + stats.skipped };
+  });
 } else {
-  failedSteps.push('size', 'e2e');
+  failedSteps.push('size', 'e2e', 'consumers');
 }
 
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);

@@ -1,4 +1,5 @@
 /** `init`: the browser client with every default integration, for apps that want it all in one call. */
+import { registerDefaultClient } from '../core/default-client';
 import type { Client, ClientOptions, Integration } from '../core/types';
 import { createClient } from './client';
 import { errors } from './errors';
@@ -9,15 +10,18 @@ import { xhrTracing } from './xhr';
 /**
  * `createClient` with errors, fetch and XHR tracing and web vitals. An integration the app passes
  * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals({ attribution: true })] })`.
+ * The client is also the one `tracebeam/react` falls back to where no `<TelemetryProvider>` gives one.
  */
 export function init(options: ClientOptions): Client {
   const own: unknown = options?.integrations ?? [];
   const defaults = [errors(), fetchTracing(), xhrTracing(), webVitals()];
-  return createClient({
+  const client = createClient({
     ...options,
     // Anything but an array is left for the client to report by name.
     integrations: Array.isArray(own)
       ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own]
       : (own as Integration[]),
   });
+  // What an <ErrorBoundary> without a <TelemetryProvider> reports to.
+  return registerDefaultClient(client);
 }

@@ -1,16 +1,17 @@
 /**
  * The current trace of the page: it starts at page load (continuing the server's trace when the
- * page carries `<meta name="traceparent">`) and is replaced at every route change and every user
- * interaction, so that an error and the API calls of one click share one trace id.
+ * page carries `<meta name="traceparent">` or its response `Server-Timing: traceparent`) and is
+ * replaced at every route change and every user interaction, so that an error and the API calls
+ * of one click share one trace id.
  */
 import { newTraceId } from '../core/ids';
-import { parseTraceparent } from '../core/trace-context';
 import type { TraceContext } from '../core/types';
 import { listen } from './listen';
+import { serverTraceparent } from './server-trace';
 
-/** The trace the page starts with: the server's, when it rendered one into the page. */
+/** The trace the page starts with: the server's, when it rendered one into the page or sent it in `Server-Timing`. */
 export function pageLoadTrace(): TraceContext {
-  const server = parseTraceparent(document.querySelector<HTMLMetaElement>('meta[name="traceparent"]')?.content);
+  const server = serverTraceparent();
   // The server's span is the parent of what the page does, not a span of the page's own.
   return server ? { traceId: server.traceId, flags: server.flags } : { traceId: newTraceId(), flags: 1 };
 }

@@ -4,15 +4,26 @@
  * `instrumentation-fetch` `_addHeaders` does).
  */
 
-/** Where a URL points, whatever its query: what "the sink" means when excluding it. */
-export const endpoint = (url: URL): string => url.origin + url.pathname;
+/**
+ * Whether `url` is the sink's: the sink's path on the request's own origin (`own`) or on the
+ * sink's server. A hop sees its own server under other names than the sink option's: Next.js
+ * reports `http://localhost:PORT` for a server on 127.0.0.1, a proxy sets its own `Host`; a hop
+ * that missed its sink posts would trace them, and the events of those, without end. Only a sink
+ * at `/` must be on the same server too (loopback names being one), or every home page would count.
+ */
+export const isSink = (url: URL, sink: URL | undefined, own: string): boolean =>
+  !!sink &&
+  url.pathname.replace(/\/$/, '') === sink.pathname.replace(/\/$/, '') &&
+  ((url.origin === own && sink.pathname !== '/') || url.origin === sink.origin || (LOOPBACK.test(url.hostname) && LOOPBACK.test(sink.hostname) && url.port === sink.port));
+
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
 
 /**
  * Same origin as the request being handled always, other origins when `propagateTo` matches (a
  * string is an exact origin, a RegExp is tested on the whole URL), the sink never.
  */
-export const propagates = (url: URL, origin: string, propagateTo: Array<string | RegExp>, sink: string): boolean =>
-  endpoint(url) !== sink &&
+export const propagates = (url: URL, origin: string, propagateTo: Array<string | RegExp>, sink: URL | undefined): boolean =>
+  !isSink(url, sink, origin) &&
   (url.origin === origin || propagateTo.some((target) => (typeof target === 'string' ? target === url.origin : target.test(url.href))));
 
 /**

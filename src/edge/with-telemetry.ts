@@ -10,7 +10,7 @@ import { createRecorder } from './client';
 import { patchGlobalFetch } from './fetch';
 import { findWaitUntil } from './lifetime';
 import { resolveEdgeOptions, type AsyncStore, type EdgeOptions } from './options';
-import { endpoint, propagates, tracedFetch } from './propagation';
+import { isSink, propagates, tracedFetch } from './propagation';
 import { traceResponse } from './response';
 import { requestPath } from './url';
 
@@ -60,7 +60,7 @@ export function withTelemetry(
 ): (...args: RuntimeArgs) => Promise<Answer> {
   const [resolved, problem] = resolveEdgeOptions(options);
   const { correlationHeader, propagateTo } = resolved;
-  const sink = problem ? '' : endpoint(new URL(resolved.sink));
+  const sink = problem ? undefined : new URL(resolved.sink);
   // Taken before any patch of ours, so the events never carry trace headers to the sink.
   const fetchFn = globalThis.fetch;
   // Created at the first request: nothing is patched before the wrapper is used.
@@ -75,8 +75,9 @@ export function withTelemetry(
     let hop: Hop | undefined;
     try {
       url = new URL(request.url);
-      // The sink's own requests are not traced: their events would feed the sink forever.
-      if (!problem && endpoint(url) !== sink) {
+      // Requests to the sink's path are not traced, whatever host they came by: their events would
+      // feed the sink forever.
+      if (!problem && !isSink(url, sink, url.origin)) {
         hop = continueTrace(incoming, headers.get('tracestate'), headers.get(correlationHeader));
         if (storage === undefined) {
           const Storage = resolved.asyncLocalStorage ?? (globalThis as { AsyncLocalStorage?: EdgeOptions['asyncLocalStorage'] }).AsyncLocalStorage;

@@ -1,8 +1,10 @@
 /**
  * The client travels down the tree in a context, not as a module-level singleton: two roots (or
  * two tests) can each have their own, and server rendering never shares one between requests.
+ * Without a provider, the client `init()` made is the fallback.
  */
 import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { defaultClient } from '../core/default-client';
 import { report } from '../core/logger';
 import type { Client } from '../core/types';
 
@@ -18,7 +20,7 @@ export function TelemetryProvider({ client, children }: TelemetryProviderProps):
   return createElement(TelemetryContext.Provider, { value: client }, children);
 }
 
-/** The client of the nearest `<TelemetryProvider>`. */
+/** The client of the nearest `<TelemetryProvider>`, else the one `init()` made. */
 export function useTelemetry(): Client {
   return orInert(useContext(TelemetryContext));
 }
@@ -27,12 +29,14 @@ const nothing = (): void => {};
 let warned = false;
 
 /**
- * Without a provider, a client that does nothing, and one console error: a missing provider must
- * not take the app down, but the developer should hear of it once, not at every render.
+ * The provider's client, else the one `init()` made; without either, a client that does nothing,
+ * and one console error: a missing client must not take the app down, but the developer should
+ * hear of it once, not at every render.
  */
 export function orInert(client: Client | null | undefined): Client {
-  if (client) return client;
-  if (!warned) report('useTelemetry() and <ErrorBoundary> need a <TelemetryProvider client={client}> above them; nothing is reported from here.');
+  const found = client ?? defaultClient();
+  if (found) return found;
+  if (!warned) report('useTelemetry() and <ErrorBoundary> need init() or a <TelemetryProvider client={client}> above them; nothing is reported from here.');
   warned = true;
   return {
     log: nothing,

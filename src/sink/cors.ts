@@ -20,7 +20,7 @@ export function createOriginPolicy(allowed: AllowedOrigins | undefined): OriginP
       const origin = request.headers.get('origin');
       // curl and server-to-server calls send no Origin; only browsers need to be held to a policy.
       if (origin === null) return null;
-      if (origin === ownOrigin(request)) return null;
+      if (sameOrigin(request, origin)) return null;
       if (any || list.has(origin)) return origin;
       return false;
     },
@@ -44,11 +44,28 @@ export function preflightHeaders(origin: string | null): Record<string, string> 
   };
 }
 
-function ownOrigin(request: Request): string | undefined {
+/**
+ * Whether the page that sent the request is on the sink's origin, judged as its browser judged
+ * it, not from `request.url`, which frameworks rewrite (Next.js reports `http://localhost:PORT`
+ * for a page on 127.0.0.1, a proxy in front sets its own host). `Sec-Fetch-Site` is the
+ * browser's own verdict and no page script can set it
+ * (https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header); browsers without it are judged
+ * by the `Host` they sent, with the scheme of `request.url`. A non-browser client can claim
+ * anything, but CORS never held those back: the policy is there so that other sites' pages
+ * cannot post.
+ */
+function sameOrigin(request: Request, origin: string): boolean {
+  // Sandboxed frames and file: pages send "null": never anyone's own origin.
+  if (origin === 'null') return false;
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin';
   try {
-    return new URL(request.url).origin;
+    const page = new URL(origin);
+    const own = new URL(request.url);
+    const host = request.headers.get('host');
+    return page.protocol === own.protocol && (page.host === own.host || (host !== null && page.host === new URL(`${own.protocol}//${host}`).host));
   } catch {
-    return undefined;
+    return false;
   }
 }
 

@@ -45,7 +45,8 @@ export function nameAtCallSite(map: LoadedMap, line: number, column: number): st
 
 /**
  * The original name of the function called `minifiedName` in the minified script whose body holds
- * the position: the nearest declaration of that name before the position (`function o(`,
+ * the position, from the map's `names` at its declaration: the nearest declaration of that name
+ * before (or at) the position (`function o(`,
  * `o=function`, `o=(...)=>`, `o(...){`) is looked up in the map. For frames without a mapped
  * caller: event handlers, timers, promise callbacks.
  */
@@ -56,7 +57,9 @@ export function declaredName(map: LoadedMap, minifiedName: string, line: number,
   const offset = (starts[line - 1] ?? Infinity) + column - 1;
   if (!(offset <= code.length)) return undefined;
   const from = Math.max(0, offset - SEARCH_WINDOW);
-  const window = code.slice(from, offset);
+  // A little past the position too: React's component stacks point at the declaration itself
+  // (`function o(`), whose name comes after.
+  const window = code.slice(from, offset + minifiedName.length + 12);
   const name = minifiedName.replace(/\$/g, '\\$');
   const declaration = new RegExp(
     `function\\s*\\*?\\s*(${name})\\s*\\(|(?<![\\w$.])(${name})\\s*=\\s*(?:async\\s*)?(?:function\\b|\\([^()]*\\)\\s*=>|[\\w$]+\\s*=>)|(?<![\\w$.])(${name})\\s*\\([^()]*\\)\\s*\\{`,

@@ -10,6 +10,9 @@ import { createMapStore, type LoadedMap, type MapStore } from './source-map-stor
 import { declaredName, nameAtCallSite, originalPosition } from './source-positions';
 import { placeOf, rewriteStack, type StackPlace, type StackReplacement } from './stack-lines';
 
+/** What React's `componentStack` becomes on an event: `    at Cart (https://.../index.js:1:2)` lines. */
+type WithComponentStack = TelemetryEvent & { component_stack?: unknown; minified_component_stack?: string };
+
 export interface SourceMapResolverOptions {
   /** Original files under this directory are shown relative to it; default: the working directory. */
   root?: string;
@@ -71,7 +74,7 @@ export function sourceMapResolver(dir: string, options: SourceMapResolverOptions
 
 function hasStack(event: TelemetryEvent): boolean {
   const error = event.error;
-  return error !== null && typeof error === 'object' && (Array.isArray(error.frames) || typeof error.stack === 'string');
+  return error !== null && typeof error === 'object' && (Array.isArray(error.frames) || typeof error.stack === 'string' || typeof (event as WithComponentStack).component_stack === 'string');
 }
 
 /** A mapped frame as its stack line is to be rewritten. */
@@ -95,7 +98,9 @@ async function resolveEvent(
       if (!maps.has(file)) maps.set(file, await store.find(file));
       return maps.get(file);
     };
-    const stackPlaces = typeof error.stack === 'string' ? error.stack.split('\n').map(placeOf) : [];
+    const components = (event as WithComponentStack).component_stack;
+    const texts = [error.stack, components].filter((text): text is string => typeof text === 'string');
+    const stackPlaces = texts.flatMap((text) => text.split('\n').map(placeOf));
     // Everything asynchronous first; the lookups below are synchronous, so maps can not change under them.
     for (const frame of frames) await mapOf(isFrame(frame) ? frame.file : undefined);
     for (const place of stackPlaces) await mapOf(place?.file);
@@ -116,27 +121,36 @@ async function resolveEvent(
       return result;
     });
 
-    let stack = error.stack;
-    if (typeof stack === 'string') {
-      stack = rewriteStack(stack, (place): StackReplacement | undefined => {
-        const known = byPlace.get(placeKey(place.file, place.line, place.column));
-        if (known !== undefined) return known.name === undefined ? { place: known.place } : { place: known.place, name: known.name };
-        // A line beyond the frames the client sent: its place can still be mapped, its name not.
-        const map = maps.get(place.file);
-        const position = map === undefined ? undefined : originalPosition(map, place.line, place.column);
-        return position === undefined ? undefined : { place: { file: show(position.source), line: position.line, column: position.column } };
-      });
-    }
+    const replace = (place: StackPlace, own?: string): StackReplacement | undefined => {
+      const known = byPlace.get(placeKey(place.file, place.line, place.column));
+      if (known !== undefined) return known.name === undefined ? { place: known.place } : { place: known.place, name: known.name };
+      // A line beyond the frames the client sent (or of React's component stack): its place, and
+      // the name its minified name was declared with.
+      const map = maps.get(place.file);
+      const position = map === undefined ? undefined : originalPosition(map, place.line, place.column);
+      if (map === undefined || position === undefined) return undefined;
+      const mappedPlace = { file: show(position.source), line: position.line, column: position.column };
+      const name = own === undefined ? undefined : declaredName(map, minifiedName(own) ?? '', place.line, place.column);
+      return name === undefined ? { place: mappedPlace } : { place: mappedPlace, name };
+    };
+    const stack = typeof error.stack === 'string' ? rewriteStack(error.stack, replace) : error.stack;
+    const componentStack = typeof components === 'string' ? rewriteStack(components, replace) : components;
     const framesChanged = mapped.some((frame, index) => frame !== frames[index]);
     const stackChanged = stack !== error.stack;
-    if (!framesChanged && !stackChanged) return event;
+    const componentsChanged = componentStack !== components;
+    if (!framesChanged && !stackChanged && !componentsChanged) return event;
     const out = { ...error } as typeof error & { minified_stack?: string };
     if (framesChanged) out.frames = mapped as StackFrame[];
     if (stackChanged) {
       out.stack = stack;
       out.minified_stack = error.stack;
     }
-    return { ...event, error: out };
+    const result: WithComponentStack = { ...event, error: out };
+    if (componentsChanged) {
+      result.component_stack = componentStack;
+      result.minified_component_stack = components as string;
+    }
+    return result;
   } catch (error) {
     // Never into the request path: a map that breaks the lookup leaves the event as it came.
     warn(`tracebeam sink: could not map the stack of event ${String(event.id)}: ${error instanceof Error ? error.message : String(error)}`);
@@ -145,21 +159,29 @@ async function resolveEvent(
 }
 
 /**
- * The original name of frame `index`'s function: what its caller (the next frame) calls it, else
- * the declaration of its minified name in the bundle; `undefined` keeps the name the frame has.
+ * The original name of frame `index`'s function: the name its enclosing function was declared
+ * with, looked up in the map's `names` at the declaration (as Sentry's symbolicator names
+ * frames), else what its caller (the next frame) calls it; `undefined` keeps the name the frame
+ * has. The declaration comes first: a caller names a callee by its own variable (React calls
+ * every component `Component`), the declaration by what its author wrote (`Cart`).
  */
 function originalName(frames: readonly unknown[], index: number, maps: Map<string, LoadedMap | undefined>, map: LoadedMap): string | undefined {
+  const frame = frames[index] as StackFrame;
+  const minified = minifiedName(frame.function);
+  const declared = minified === undefined ? undefined : declaredName(map, minified, frame.line!, frame.column!);
+  if (declared !== undefined) return declared;
   const caller = frames[index + 1];
   if (isFrame(caller) && typeof caller.file === 'string' && isCount(caller.line) && isCount(caller.column)) {
     const callerMap = maps.get(caller.file);
-    const name = callerMap === undefined ? undefined : nameAtCallSite(callerMap, caller.line, caller.column);
-    if (name !== undefined) return name;
+    return callerMap === undefined ? undefined : nameAtCallSite(callerMap, caller.line, caller.column);
   }
-  const frame = frames[index] as StackFrame;
-  // V8 writes `Object.o`, `new o`, `async o`, `HTMLButtonElement.o`: the declared name is the last part.
-  const minified = typeof frame.function === 'string' ? frame.function.replace(/^(?:async|new)\s+/, '').split('.').pop() : undefined;
-  if (minified === undefined || minified === '' || minified === '<anonymous>') return undefined;
-  return declaredName(map, minified, frame.line!, frame.column!);
+  return undefined;
+}
+
+/** V8 writes `Object.o`, `new o`, `async o`, `HTMLButtonElement.o`: the declared name is the last part. */
+function minifiedName(name: unknown): string | undefined {
+  const last = typeof name === 'string' ? name.replace(/^(?:async|new)\s+/, '').split('.').pop() : undefined;
+  return last === undefined || last === '' || last === '<anonymous>' ? undefined : last;
 }
 
 /** Source URLs as people open them: file: URLs under `root` as relative paths, other file: URLs as paths. */

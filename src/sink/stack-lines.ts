@@ -29,13 +29,19 @@ export function placeOf(line: string): StackPlace | undefined {
   return undefined;
 }
 
-/** The stack with each line that `replace` answers for rewritten. */
-export function rewriteStack(stack: string, replace: (place: StackPlace) => StackReplacement | undefined): string {
+/** The function name of a stack line (`o` of `at o (app.js:1:2)`), if it has one. */
+export function nameOf(line: string): string | undefined {
+  const name = V8_LINE.exec(line)?.[3] ?? GECKO_LINE.exec(line)?.[2];
+  return name === '' ? undefined : name;
+}
+
+/** The stack with each line that `replace` answers for rewritten; `replace` is told the line's own name too. */
+export function rewriteStack(stack: string, replace: (place: StackPlace, name?: string) => StackReplacement | undefined): string {
   return stack
     .split('\n')
     .map((line) => {
       const place = placeOf(line);
-      const replacement = place === undefined ? undefined : replace(place);
+      const replacement = place === undefined ? undefined : replace(place, nameOf(line));
       if (replacement === undefined) return line;
       const location = `${replacement.place.file}:${replacement.place.line}:${replacement.place.column}`;
       const v8 = V8_LINE.exec(line);

@@ -90,4 +90,33 @@ describe('nextMiddleware', () => {
     expect(response.headers.has('x-trace-id')).toBe(false);
     expect(event.promises).toHaveLength(0);
   });
+
+  it.each([
+    ['the sink’s URL spelled with localhost', (sink: URL) => sink.href.replace('127.0.0.1', 'localhost')],
+    ['the sink’s path under the Host a proxy set', (sink: URL) => `https://app.example.com${sink.pathname}`],
+    ['the sink’s path with a trailing slash and a query', (sink: URL) => `http://localhost:${sink.port}${sink.pathname}/?from=beacon`],
+  ])('never traces a request to %s, whatever the matcher lets through', async (_case, target) => {
+    const NextResponse = fakeNextResponse();
+    const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' });
+    const event = fetchEvent();
+    const response = await middleware(new Request(target(new URL(sink.url)), { method: 'POST', body: '{"events":[]}', headers: { traceparent: TRACEPARENT } }), event);
+    // Passed on as it came: no hop, no trace headers, no event to feed back into the sink.
+    expect(NextResponse.forwarded[0]!.get('traceparent')).toBe(TRACEPARENT);
+    expect(response.headers.has('x-trace-id')).toBe(false);
+    expect(event.promises).toHaveLength(0);
+    await sink.settled();
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('still traces the app’s other paths on the same server', async () => {
+    const NextResponse = fakeNextResponse();
+    const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' });
+    const event = fetchEvent();
+    const page = new URL(sink.url);
+    page.hostname = 'localhost';
+    page.pathname = '/cart';
+    await middleware(new Request(page), event);
+    await Promise.all(event.promises);
+    expect(sink.events).toMatchObject([{ event: 'http_request', http: { url: '/cart' } }]);
+  });
 });
