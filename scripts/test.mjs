@@ -34,7 +34,10 @@ function count(step, read) {
 const json = (file) => JSON.parse(readFileSync(`${RESULTS}/${file}`, 'utf8'));
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 
-const built = run('build', ...npx('rollup', '-c', '--silent')) && run('types', ...npx('tsc', '-p', 'tsconfig.build.json'));
+const built =
+  run('build', ...npx('rollup', '-c', '--silent')) &&
+  run('types', ...npx('tsc', '-p', 'tsconfig.build.json')) &&
+  run('types', 'node', ['scripts/types.mjs']);
 run('typecheck', ...npx('tsc', '--noEmit', '-p', '.'));
 
 run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/unit.json`));

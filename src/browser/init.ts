@@ -8,7 +8,8 @@ import { xhrTracing } from './xhr';
 
 /**
  * `createClient` with errors, fetch and XHR tracing and web vitals. An integration the app passes
- * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals({ attribution: true })] })`.
+ * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals()] })`
+ * with `webVitals` from `tracebeam/vitals-attribution`.
  */
 export function init(options: ClientOptions): Client {
   const own: unknown = options?.integrations ?? [];
