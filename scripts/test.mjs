@@ -1,4 +1,5 @@
-// `npm test`: build, type check, unit tests, size budgets, then the browser tests in real Chromium.
+// `npm test`: build, type check, unit tests, size budgets, the packed package's consumer checks, then
+// the browser tests in real Chromium.
 // Every step runs even when an earlier one failed (but the browser tests need a build), and the
 // last line counts every test and budget: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -55,6 +56,10 @@ if (built) {
     const budgets = JSON.parse(size.stdout);
     return { passed: budgets.filter((b) => b.passed).length, failed: budgets.filter((b) => !b.passed).length };
   });
+
+  // The packed package in fresh folders: attw, publint, TypeScript consumers of every resolution mode.
+  run('consumers', 'node', ['scripts/consumers.mjs']);
+  count('consumers', () => json('consumers.json'));
 
   const chromium = ensureChromium();
   run('e2e', ...npx('playwright', 'test'), { CHROMIUM_PATH: chromium });

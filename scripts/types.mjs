@@ -31,13 +31,22 @@ function spell(file, written, ext) {
   throw new Error(`${relative('.', file)}: cannot resolve "${specifier}"`);
 }
 
+/**
+ * Packages whose types are ESM only. A CommonJS declaration file may still use their types, but
+ * TypeScript (moduleResolution node16) asks it to say that it reads them as `import` would.
+ */
+const ESM_ONLY = /^import (?:type )?\{([^}]*)\} from (['"])(web-vitals)\2;$/gm;
+
+const asCommonJs = (text) =>
+  text.replace(ESM_ONLY, (_, names, quote, name) => `import type {${names.replace(/\btype /g, '')}} from ${quote}${name}${quote} with { 'resolution-mode': 'import' };`);
+
 export function rewriteDeclarations(root) {
   let count = 0;
   for (const file of [...declarationFiles(root)]) {
     const text = readFileSync(file, 'utf8');
     const as = (ext) => text.replace(SPECIFIER, (_, head, quote, specifier) => head + quote + spell(file, specifier, ext) + quote);
     writeFileSync(file, as('.js'));
-    writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), as('.cjs'));
+    writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), asCommonJs(as('.cjs')));
     count++;
   }
   return count;
