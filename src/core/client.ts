@@ -70,10 +70,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       report('beforeSend threw, so its event was dropped:', error);
       return null;
     }
-    if (!event || typeof event !== 'object') {
-      debug(`${record.input.event}: dropped by beforeSend`);
-      return null;
-    }
+    if (!event || typeof event !== 'object') return null;
     let json = stringify(event);
     // A UTF-16 unit is at most 3 UTF-8 bytes: most events are cleared without counting.
     const tooBig = (): boolean => json.length * 3 > MAX_EVENT_BYTES && utf8Length(json) > MAX_EVENT_BYTES;
@@ -81,9 +78,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     if (tooBig()) {
       const { id, timestamp, level, event: name, service, trace_id, span_id, sdk } = event;
       json = stringify({ id, timestamp, level, event: name, service, trace_id, span_id, sdk, truncated: true });
-      debug(`${name}: larger than one beacon, sent truncated to its ids`, 'warn');
     }
-    debug(`${event.event}: queued (${event.level}, trace ${event.trace_id})`);
     return json;
   }
 
@@ -114,8 +109,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     sampled,
     capture: guard((event: CaptureInput) => {
       const { trace } = client;
-      if (stopped) return;
-      if (event.level !== 'error' && !sampled()) return debug(`${event.event}: not kept, this session is sampled out (sampleRate ${options.sampleRate})`);
+      if (stopped || (event.level !== 'error' && !sampled())) return;
       pipeline.add(
         {
           input: event,
@@ -165,12 +159,6 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
         report(`integration ${String(integration?.name)} failed to start:`, error);
       }
     }
-    debug(
-      `on: integrations ${options.integrations.map((i) => i?.name).join(', ') || 'none'}; sink ${options.sink}` +
-        `${options.transport ? ' (by the app\'s transport)' : ''}; sampleRate ${options.sampleRate}: ` +
-        `this session's non-error events are ${sampled() ? 'kept' : 'not kept'}, errors always`,
-      'info',
-    );
   }
   return client;
 }

@@ -10,22 +10,10 @@ export function report(message: string, detail?: unknown): void {
   }
 }
 
-/** Routine lines are `debug`; what the app's developer should notice (a refused batch) is `warn`. */
-export type DebugLevel = 'debug' | 'info' | 'warn';
+export type Debug = (message: string) => void;
 
-export type Debug = (message: string, level?: DebugLevel) => void;
-
-/**
- * `debug: true`: the SDK says what it does, at console levels that match (routine lines are not
- * errors, and browsers hide `debug` until asked for verbose output).
- */
 export const createDebug =
   (enabled: boolean): Debug =>
-  (message, level = 'debug') => {
-    if (!enabled) return;
-    try {
-      console[level]('[tracebeam] ' + message);
-    } catch {
-      // As above: a throwing console is no reason to fail.
-    }
+  (message) => {
+    if (enabled) report(message);
   };

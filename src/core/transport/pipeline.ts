@@ -114,7 +114,7 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
   function flush(reason: FlushReason): Promise<void> {
     if (hidden || stopped) return Promise.resolve(hidden ? sendAtExit() : undefined);
     // One request at a time: flushes asked for meanwhile run after it, in order.
-    return (sending = (sending ?? Promise.resolve()).then(() => drain(reason)).catch((error) => o.debug(`flush failed: ${String(error)}`, 'warn')));
+    return (sending = (sending ?? Promise.resolve()).then(() => drain(reason)).catch(() => o.debug('flush failed')));
   }
 
   async function drain(reason: FlushReason): Promise<void> {
@@ -129,13 +129,12 @@ export function createPipeline<R>(o: PipelineOptions<R>): Pipeline<R> {
       inFlight = [];
       if (typeof result !== 'number') {
         attempt = 0;
-        if (result === 'sent') o.debug(`sent ${batch.length} event${batch.length === 1 ? '' : 's'} (${reason})`);
-        else o.debug(`the sink refused ${batch.length} event${batch.length === 1 ? '' : 's'} (${reason}) for good: dropped`, 'warn');
+        o.debug(`${result} ${batch.length} events (${reason})`);
         continue;
       }
       queue.unshift(...batch.filter((entry) => !entry.sent));
       const wait = result >= 0 ? result : backoff(attempt++, o.random);
-      o.debug(`sending ${batch.length} event${batch.length === 1 ? '' : 's'} failed (${reason}); retry in ${Math.round(wait)} ms`, 'info');
+      o.debug(`retry in ${wait} ms`);
       retrying = true;
       if (!stopped) schedule('retry', wait);
       return;
