@@ -21,6 +21,7 @@ const entries = {
   sink: 'src/sink/index.ts',
   react: 'src/react/index.ts',
   otel: 'src/otel/index.ts',
+  'vitals-attribution': 'src/browser/vitals-attribution.ts',
   // Not subpaths: tracebeam/otel's two halves, built apart (and without hoisted imports, below) so
   // that an app importing only `otlpTransport` never loads zone.js, which `otelTracing` brings.
   'otel/tracing': 'src/otel/tracing.ts',
@@ -49,18 +50,6 @@ const schemaFile = {
   name: 'event-schema',
   generateBundle() {
     this.emitFile({ type: 'asset', fileName: 'event.schema.json', source: readFileSync('src/core/event.schema.json', 'utf8') });
-  },
-};
-
-/**
- * The script tag loads one file, so the attribution build of web-vitals (loaded on demand by
- * `webVitals({ attribution: true })`) would be inlined and nearly double it; there, the option
- * falls back to the plain build: the vitals come, without their attribution.
- */
-const withoutAttribution = {
-  name: 'without-attribution',
-  resolveId(id, importer) {
-    return id === 'web-vitals/attribution' ? this.resolve('web-vitals', importer, { skipSelf: true }) : null;
   },
 };
 
@@ -94,12 +83,12 @@ export default [
   {
     // The script-tag entry: the package entry plus the data-attribute auto-init.
     input: 'src/script/index.ts',
-    plugins: [withoutAttribution, ...plugins()],
+    plugins: plugins(),
     output: {
       file: 'dist/tracebeam.min.js',
       format: 'iife',
       name: 'tracebeam',
-      // One file for the script tag: what other builds load on demand is inlined here.
+      // One file for the script tag, should a module ever load something on demand.
       inlineDynamicImports: true,
       sourcemap: true,
       plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],

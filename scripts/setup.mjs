@@ -20,8 +20,10 @@ function newest(dir) {
 /** Installs the locked dependencies when they are missing or older than the lockfile. */
 export function ensureInstalled() {
   if (mtime('node_modules/.package-lock.json') >= mtime('package-lock.json')) return;
-  console.log('Installing dependencies (npm ci)…');
+  console.log('First run: installing the locked dependencies with npm ci (a minute or two)…');
+  const start = Date.now();
   installLocked('.');
+  console.log(`Dependencies installed in ${Math.round((Date.now() - start) / 1000)} s.`);
 }
 
 /**
@@ -45,8 +47,16 @@ export function installLocked(cwd) {
 /** Builds the package when dist/ is missing or older than the sources. */
 export function ensureBuilt() {
   if (mtime('dist/index.mjs') >= newest('src') && existsSync('dist/cli.mjs')) return;
-  console.log('Building the package (npm run build)…');
-  sh('npm', ['run', '--silent', 'build']);
+  // Each step says what it does: a first build takes about a minute on two cores.
+  const step = (what, command, args) => {
+    const start = Date.now();
+    console.log(`Building tracebeam: ${what}…`);
+    sh(command, args);
+    console.log(`  done in ${Math.round((Date.now() - start) / 1000)} s`);
+  };
+  step('the bundles of every entry, the script tag and the snippet (rollup)', 'npx', ['--no-install', 'rollup', '-c', '--silent']);
+  step('the type declarations (tsc)', 'npx', ['--no-install', 'tsc', '-p', 'tsconfig.build.json']);
+  step('the declarations for ESM and CommonJS', 'node', ['scripts/types.mjs']);
 }
 
 /**

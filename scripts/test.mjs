@@ -1,5 +1,6 @@
-// `npm test`: build, type check, unit tests, size budgets, then the browser tests in real Chromium
-// and the consumer apps (`npm run test:consumers` alone).
+// `npm test`: build, type check, unit tests, size budgets, the packed package's checks (attw, publint,
+// TypeScript consumers; `npm run test:package`), the browser tests in real Chromium, then the consumer
+// apps (`npm run test:consumers`).
 // Every step runs even when an earlier one failed (but the browser tests need a build), and the
 // last line counts every test and budget: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -35,7 +36,10 @@ function count(step, read) {
 const json = (file) => JSON.parse(readFileSync(`${RESULTS}/${file}`, 'utf8'));
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 
-const built = run('build', ...npx('rollup', '-c', '--silent')) && run('types', ...npx('tsc', '-p', 'tsconfig.build.json'));
+const built =
+  run('build', ...npx('rollup', '-c', '--silent')) &&
+  run('types', ...npx('tsc', '-p', 'tsconfig.build.json')) &&
+  run('types', 'node', ['scripts/types.mjs']);
 run('typecheck', ...npx('tsc', '--noEmit', '-p', '.'));
 
 run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/unit.json`));
@@ -54,6 +58,10 @@ if (built) {
     return { passed: budgets.filter((b) => b.passed).length, failed: budgets.filter((b) => !b.passed).length };
   });
 
+  // The packed package in fresh folders: attw, publint, TypeScript consumers of every resolution mode.
+  run('package', 'node', ['scripts/package-checks.mjs']);
+  count('package', () => json('package-checks.json'));
+
   const chromium = ensureChromium();
   run('e2e', ...npx('playwright', 'test'), { CHROMIUM_PATH: chromium });
   count('e2e', () => {
@@ -68,7 +76,7 @@ if (built) {
     return { passed: stats.expected, failed: stats.unexpected + stats.flaky + stats.skipped };
   });
 } else {
-  failedSteps.push('size', 'e2e', 'consumers');
+  failedSteps.push('size', 'package', 'e2e', 'consumers');
 }
 
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);

@@ -9,8 +9,9 @@ import { xhrTracing } from './xhr';
 
 /**
  * `createClient` with errors, fetch and XHR tracing and web vitals. An integration the app passes
- * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals({ attribution: true })] })`.
- * The client is also the one `tracebeam/react` falls back to where no `<TelemetryProvider>` gives one.
+ * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals()] })` with
+ * `webVitals` from `tracebeam/vitals-attribution`. The client is also the one `tracebeam/react`
+ * falls back to where no `<TelemetryProvider>` gives one.
  */
 export function init(options: ClientOptions): Client {
   const own: unknown = options?.integrations ?? [];

@@ -4,20 +4,28 @@
  * client sends events that arrive while the page is hidden at once, by beacon.
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
+import { report } from '../core/logger';
 import type { Integration, VitalInfo } from '../core/types';
 
-type Reporter = (callback: (metric: Metric & { attribution?: object }) => void) => void;
+export type Reporter = (callback: (metric: Metric & { attribution?: object }) => void) => void;
 
 export interface WebVitalsOptions {
   /**
-   * Adds what the attribution build of web-vitals knows: the LCP element and its phases, the INP
-   * interaction target and its phases, the largest layout shift's target. Loaded on demand, so
-   * apps that don't ask for it don't ship it.
+   * The attribution (the LCP element and its phases, the INP target and its phases, the largest
+   * layout shift's target) comes with `webVitals` from `tracebeam/vitals-attribution`. A dynamic
+   * import here would still be bundled, or inlined, by some bundlers into every app; so here
+   * `true` only says where to get it, and the vitals go without.
    */
   attribution?: boolean;
 }
 
-export function webVitals({ attribution = false }: WebVitalsOptions = {}): Integration {
+export function webVitals(options?: WebVitalsOptions): Integration {
+  if (options?.attribution) report('webVitals({ attribution: true }): import webVitals from "tracebeam/vitals-attribution" for attribution; the vitals go without it.');
+  return vitalsIntegration([onLCP, onINP, onCLS, onFCP, onTTFB] as Reporter[]);
+}
+
+/** The integration over one build's reporters: web-vitals' plain build, or its attribution build. */
+export function vitalsIntegration(reporters: Reporter[]): Integration {
   return {
     name: 'webVitals',
     setup(client) {
@@ -36,14 +44,7 @@ export function webVitals({ attribution = false }: WebVitalsOptions = {}): Integ
             client.capture({ level: 'info', event: 'web_vital', vital });
           }),
         );
-      if (attribution) {
-        import('web-vitals/attribution').then(
-          (m) => observe([m.onLCP, m.onINP, m.onCLS, m.onFCP, m.onTTFB] as Reporter[]),
-          () => observe([onLCP, onINP, onCLS, onFCP, onTTFB] as Reporter[]),
-        );
-      } else {
-        observe([onLCP, onINP, onCLS, onFCP, onTTFB] as Reporter[]);
-      }
+      observe(reporters);
       // web-vitals has no way to stop observing; after shutdown its reports are ignored.
       return () => (stopped = true);
     },

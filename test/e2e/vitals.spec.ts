@@ -1,9 +1,10 @@
 import { expect, modulePage, test } from './support/fixtures';
 
-const page = (options = '') =>
+const page = (from = 'tracebeam') =>
   modulePage(`
-    import { createClient, webVitals } from 'tracebeam';
-    createClient({ sink: '/api/log', service: 'web', integrations: [webVitals(${options})] });
+    import { createClient } from 'tracebeam';
+    import { webVitals } from '${from}';
+    createClient({ sink: '/api/log', service: 'web', integrations: [webVitals()] });
     // A slow handler makes the click a real interaction for INP (web-vitals ignores those under 40 ms).
     document.querySelector('#go').addEventListener('click', () => {
       const until = performance.now() + 120;
@@ -17,10 +18,10 @@ const page = (options = '') =>
 
 for (const [title, options] of [
   ['all five web vitals reach the sink when the page goes away', ''],
-  ['with attribution, vitals carry the attribution’s plain fields', '{ attribution: true }'],
+  ['with tracebeam/vitals-attribution, vitals carry the attribution’s plain fields', 'tracebeam/vitals-attribution'],
 ] as const) {
   test(title, async ({ app, page: tab }) => {
-    await tab.goto(app.page(page(options)));
+    await tab.goto(app.page(page(options || undefined)));
     await tab.locator('body[data-ready="1"]').waitFor();
     await tab.waitForTimeout(300);
     await tab.click('#go');

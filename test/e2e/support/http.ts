@@ -9,7 +9,7 @@ export const ROOT = new URL('../../../', import.meta.url).pathname;
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
 
 /** The import map that resolves the package the way an app's bundler would. */
-export const IMPORT_MAP = `<script type="importmap">{"imports": {"tracebeam": "/dist/index.mjs", "web-vitals": "/node_modules/web-vitals/dist/web-vitals.js", "web-vitals/attribution": "/node_modules/web-vitals/dist/web-vitals.attribution.js"}}</script>`;
+export const IMPORT_MAP = `<script type="importmap">{"imports": {"tracebeam": "/dist/index.mjs", "tracebeam/vitals-attribution": "/dist/vitals-attribution.mjs", "web-vitals": "/node_modules/web-vitals/dist/web-vitals.js", "web-vitals/attribution": "/node_modules/web-vitals/dist/web-vitals.attribution.js"}}</script>`;
 
 export type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
 

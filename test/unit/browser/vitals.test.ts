@@ -3,12 +3,24 @@ import type { Client, TelemetryEvent } from '../../../src/core/types';
 
 // web-vitals needs a real page; here its reporters are stand-ins the test triggers, and the real
 // library is exercised by the browser tests (test/e2e/vitals.spec.ts).
+// Each stand-in notes which build it came from.
 const reporters = vi.hoisted(() => new Map<string, (metric: object) => void>());
-const fake = (name: string) => (callback: (metric: object) => void) => void reporters.set(name, callback);
-vi.mock('web-vitals', () => ({ onLCP: fake('LCP'), onINP: fake('INP'), onCLS: fake('CLS'), onFCP: fake('FCP'), onTTFB: fake('TTFB') }));
-vi.mock('web-vitals/attribution', () => ({ onLCP: fake('LCP'), onINP: fake('INP'), onCLS: fake('CLS'), onFCP: fake('FCP'), onTTFB: fake('TTFB') }));
+const builds = vi.hoisted(() => new Set<string>());
+const fake = (build: string) => (name: string) => (callback: (metric: object) => void) => {
+  builds.add(build);
+  reporters.set(name, callback);
+};
+vi.mock('web-vitals', () => {
+  const on = fake('plain');
+  return { onLCP: on('LCP'), onINP: on('INP'), onCLS: on('CLS'), onFCP: on('FCP'), onTTFB: on('TTFB') };
+});
+vi.mock('web-vitals/attribution', () => {
+  const on = fake('attribution');
+  return { onLCP: on('LCP'), onINP: on('INP'), onCLS: on('CLS'), onFCP: on('FCP'), onTTFB: on('TTFB') };
+});
 
 const { webVitals } = await import('../../../src/browser/vitals');
+const attributed = await import('../../../src/browser/vitals-attribution');
 
 function fakeClient() {
   const captured: Array<Partial<TelemetryEvent>> = [];
@@ -22,9 +34,11 @@ const metric = (name: string, extra: object = {}) => ({
 describe('webVitals', () => {
   it('observes all five vitals and reports each as a web_vital event', () => {
     reporters.clear();
+    builds.clear();
     const { client, captured } = fakeClient();
     webVitals().setup(client);
     expect([...reporters.keys()].sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+    expect([...builds]).toEqual(['plain']);
     reporters.get('LCP')!(metric('LCP'));
     expect(captured).toEqual([
       {
@@ -37,17 +51,33 @@ describe('webVitals', () => {
 
   it('adds the plain values of the attribution, never its entries or DOM nodes', async () => {
     reporters.clear();
+    builds.clear();
     const { client, captured } = fakeClient();
-    webVitals({ attribution: true }).setup(client);
-    await vi.waitFor(() => expect(reporters.size).toBe(5));
+    attributed.webVitals().setup(client);
+    expect([...reporters.keys()].sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+    expect([...builds]).toEqual(['attribution']);
     reporters.get('INP')!(
       metric('INP', { attribution: { interactionTarget: 'button#buy', inputDelay: 12, processingDuration: 80, longestScript: { entry: {} }, interactionTargetElement: {} } }),
     );
     expect(captured[0].vital?.attribution).toEqual({ interactionTarget: 'button#buy', inputDelay: 12, processingDuration: 80 });
   });
 
+  it('without the attribution entry, `attribution: true` says where to get it and reports the plain vitals', () => {
+    reporters.clear();
+    builds.clear();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { client, captured } = fakeClient();
+    webVitals({ attribution: true }).setup(client);
+    expect(error).toHaveBeenCalledOnce();
+    expect(String(error.mock.calls[0][0])).toContain('tracebeam/vitals-attribution');
+    expect([...builds]).toEqual(['plain']);
+    reporters.get('INP')!(metric('INP'));
+    expect(captured).toHaveLength(1);
+  });
+
   it('ignores reports after shutdown', () => {
     reporters.clear();
+    builds.clear();
     const { client, captured } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
     teardown();
