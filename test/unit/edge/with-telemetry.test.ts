@@ -92,7 +92,7 @@ describe('withTelemetry: the trace', () => {
     const response = await handler(request('/', { traceparent: `00-${TRACE.toUpperCase()}-${SPAN}-01`, tracestate: 'rojo=1' }));
     expect(seen!.traceId).toMatch(HEX32);
     expect(seen!.traceId).not.toBe(TRACE);
-    expect(seen!.traceparent).toMatch(new RegExp(`^00-${seen!.traceId}-[\\da-f]{16}-01$`));
+    expect(seen!.traceparent).toMatch(new RegExp(`^00-${seen!.traceId}-[\\da-f]{16}-03$`));
     expect(seen!.forward(new Headers({ tracestate: 'rojo=1' })).has('tracestate')).toBe(false);
     expect(response.headers.get('x-trace-id')).toBe(seen!.traceId);
     const [event] = await sink.waitForEvents(1);
@@ -239,7 +239,7 @@ describe('withTelemetry: the response and the events', () => {
     expect(response.status).toBe(201);
     expect(response.statusText).toBe('Made');
     expect(response.headers.get('x-app')).toBe('1');
-    expect(response.headers.get('server-timing')).toMatch(/^db;dur=53, traceparent;desc="00-[\da-f]{32}-[\da-f]{16}-01"$/);
+    expect(response.headers.get('server-timing')).toMatch(/^db;dur=53, traceparent;desc="00-[\da-f]{32}-[\da-f]{16}-03"$/);
     expect(await response.text()).toBe('body');
   });
 
