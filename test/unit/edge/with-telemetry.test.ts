@@ -57,14 +57,24 @@ describe('withTelemetry: the trace', () => {
     expect(spanId).not.toBe(SPAN);
 
     const call = origin.calls[0];
-    expect(header(call, 'traceparent')).toBe(seen!.traceparent);
+    // The call's own span, a child of this hop's.
+    const callSpan = header(call, 'traceparent')!.split('-')[2];
+    expect(header(call, 'traceparent')).toBe(`00-${TRACE}-${callSpan}-00`);
+    expect([spanId, SPAN]).not.toContain(callSpan);
     expect(header(call, 'tracestate')).toBe('rojo=1,congo=2');
     expect(header(call, 'x-trace-id')).toBe(TRACE);
 
     expect(response.headers.get('x-trace-id')).toBe(TRACE);
     expect(response.headers.get('server-timing')).toBe(`traceparent;desc="${seen!.traceparent}"`);
 
-    const [event] = await sink.waitForEvents(1);
+    const [callEvent, event] = await sink.waitForEvents(2);
+    expect(callEvent).toMatchObject({
+      event: 'http_request',
+      trace_id: TRACE,
+      span_id: callSpan,
+      parent_span_id: spanId,
+      http: { method: 'GET', url: `${origin.url}/api`, status_code: 200 },
+    });
     expect(event).toMatchObject({
       event: 'http_request',
       level: 'info',
