@@ -46,7 +46,7 @@ module.exports = [
   },
   // tracebeam/react adds at most 1 kB to `init`: the same scenario without and with it, their limits
   // 1 kB apart (React, a peer dependency, is left out of both).
-  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: attributionOnDemand, gzip: true, limit: '11.45 kB' /* target 7.5 kB */ },
+  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: attributionOnDemand, gzip: true, limit: '11.55 kB' /* target 7.5 kB */ },
   {
     name: 'init + tracebeam/react',
     import: {
@@ -59,6 +59,6 @@ module.exports = [
   },
   // The files as they ship, not bundled again: the script tag (min+gzip) and the snippet a page
   // inlines (minified only: it sits in the HTML, compressed with the rest of the page).
-  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '12.05 kB' /* target 8 kB */ },
+  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '12.13 kB' /* target 8 kB */ },
   { name: 'pre-load snippet: dist/snippet.min.js', path: 'dist/snippet.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: false, brotli: false, limit: '1 kB' },
 ];
