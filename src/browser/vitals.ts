@@ -2,10 +2,18 @@
  * `webVitals()`: LCP, INP, CLS, FCP and TTFB from the web-vitals library, each reported once, when
  * final, as a `web_vital` event. web-vitals finalises CLS and INP when the page is hidden; the
  * client sends events that arrive while the page is hidden at once, by beacon.
+ *
+ * Each vital goes in the trace of what it measured, not the one current when it is reported (a
+ * hidden page's last click): LCP, FCP, TTFB and CLS in the page load's trace, INP in the trace of
+ * the interaction it measured.
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
 import { report } from '../core/logger';
 import type { Integration, VitalInfo } from '../core/types';
+import { listen } from './listen';
+
+/** How many interactions are remembered for INP: it reports the slowest one, seldom an old one. */
+const MARKS = 100;
 
 export type Reporter = (callback: (metric: Metric & { attribution?: object }) => void) => void;
 
@@ -30,9 +38,30 @@ export function vitalsIntegration(reporters: Reporter[]): Integration {
     name: 'webVitals',
     setup(client) {
       let stopped = false;
+      // Integrations are set up at start, before any interaction: this is the page load's trace
+      // (the server's, from <meta name="traceparent">, or the page's first).
+      const load = client.trace.traceId;
+      // The trace current at each interaction, by its event's timeStamp. This capture listener was
+      // added after the client's own, which renews the trace, so it reads the interaction's new one.
+      const marks: Array<[time: number, traceId: string]> = [];
+      const unlisten = listen(['click', 'submit', 'keydown'], (event) => {
+        marks.push([event.timeStamp, client.trace.traceId]) > MARKS && marks.shift();
+      });
+      // An INP's entries are the events of one interaction (pointerdown, pointerup, click...);
+      // their startTime is the event's timeStamp. The latest of them is the one that renewed the
+      // trace, and so works without the attribution build's interactionTime.
+      const traceOf = ({ name, entries }: Metric): string => {
+        let trace = load;
+        if (name === 'INP') {
+          const time = Math.max(...entries.map((entry) => entry.startTime));
+          for (const [at, id] of marks) if (at <= time + 1) trace = id;
+        }
+        return trace;
+      };
       const observe = (reporters: Reporter[]): void =>
         reporters.forEach((on) =>
-          on(({ name, value, rating, delta, id, navigationType, attribution: details }) => {
+          on((metric) => {
+            const { name, value, rating, delta, id, navigationType, attribution: details } = metric;
             if (stopped) return;
             const vital: VitalInfo = { name, value, rating, delta, id, navigation_type: navigationType };
             // Only plain values: the attribution's entries and DOM nodes are large and cyclic.
@@ -41,12 +70,15 @@ export function vitalsIntegration(reporters: Reporter[]): Integration {
                 Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number'),
               );
             }
-            client.capture({ level: 'info', event: 'web_vital', vital });
+            client.capture({ level: 'info', event: 'web_vital', vital, trace_id: traceOf(metric) });
           }),
         );
       observe(reporters);
       // web-vitals has no way to stop observing; after shutdown its reports are ignored.
-      return () => (stopped = true);
+      return () => {
+        stopped = true;
+        unlisten();
+      };
     },
   };
 }

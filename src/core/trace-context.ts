@@ -1,5 +1,6 @@
 /**
- * W3C Trace Context, the Recommendation (Level 1): https://www.w3.org/TR/trace-context/
+ * W3C Trace Context, the Recommendation (https://www.w3.org/TR/trace-context/) as Level 2 has it
+ * (https://www.w3.org/TR/trace-context-2/), and as the W3C test suite's main branch checks it:
  * `traceparent` and `tracestate` are parsed and written here, and so is the choice every server
  * hop makes: continue the caller's trace or start a new one. The browser and the edge share it.
  */
@@ -37,6 +38,13 @@ const KNOWN_FLAGS = 0x03;
 const SAMPLED = 0x01;
 
 /**
+ * Bit 1, Level 2's `random-trace-id`: our trace ids are 16 random bytes, so a trace we start sets
+ * it, as https://www.w3.org/TR/trace-context-2/#random-trace-id-flag says it SHOULD. An id adopted
+ * from the correlation header may have been made any way, so it does not.
+ */
+const RANDOM = 0x02;
+
+/**
  * Version, trace-id, parent-id and trace-flags as lowercase hex (HEXDIGLC: upper case is invalid),
  * then, for versions above 00 only, whatever a future version appends after a dash
  * (https://www.w3.org/TR/trace-context/#versioning-of-traceparent).
@@ -47,11 +55,12 @@ const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})(-.*)
 const OWS = /^[ \t]+|[ \t]+$/g;
 
 /**
- * `key = simple-key / multi-tenant-key`: a simple key starts with a letter and has at most 256
- * characters; a tenant id (at most 241, may start with a digit) and a system id (at most 14,
- * starts with a letter) are joined by one `@`. https://www.w3.org/TR/trace-context/#key
+ * `key = ( lcalpha / DIGIT ) 0*255 ( keychar )`, where a keychar is a lowercase letter, a digit,
+ * `_`, `-`, `*`, `/` or `@`: at most 256 characters, any number of `@` anywhere but first
+ * (https://www.w3.org/TR/trace-context-2/#key). Level 1's tenant@system split is gone, so
+ * `foo@`, `foo@@bar` and a 245-character tenant are keys.
  */
-const KEY = /^(?:[a-z][\da-z_\-*/]{0,255}|[\da-z][\da-z_\-*/]{0,240}@[a-z][\da-z_\-*/]{0,13})$/;
+const KEY = /^[\da-z][\da-z_\-*/@]{0,255}$/;
 
 /**
  * `value = 0*255(chr) nblk-chr`: printable ASCII without `,` and `=`, at most 256 characters,
@@ -61,6 +70,12 @@ const VALUE = /^[ -+\--<>-~]{0,255}[!-+\--<>-~]$/;
 
 /** "There can be a maximum of 32 list-members in a list." */
 const MAX_MEMBERS = 32;
+
+/** "Vendors SHOULD propagate at least 512 characters of a combined header": what we pass on at most. */
+const MAX_LENGTH = 512;
+
+/** "Entries larger than 128 characters long SHOULD be removed first" when truncating. */
+const LONG_MEMBER = 128;
 
 const ZERO = /^0+$/;
 
@@ -97,39 +112,49 @@ const validMember = ([key, value]: TraceStateEntry): boolean => KEY.test(key) &&
 /**
  * Parses `tracestate`, repeated fields combined in order as RFC 9110 §5.3 asks. Empty and
  * whitespace-only members are allowed and skipped. Returns null when the header must be discarded
- * as a whole: a member that breaks the grammar, a key that appears twice, or more than 32 members
- * (https://www.w3.org/TR/trace-context/#a-traceparent-is-received, step 3: "If the tracestate header
- * cannot be parsed the vendor MAY discard the entire header"; a partial list could pair a vendor's
- * entry with a position it never wrote).
+ * as a whole: a member that breaks the grammar, or more than 32 members. Processing model step 3
+ * (https://www.w3.org/TR/trace-context-2/#a-traceparent-is-received) lets a vendor discard the
+ * entire header that "cannot be parsed", and the W3C suite checks that it is (`@foo=1,bar=2` loses
+ * `bar`): a list we can not read is no list whose other members we can vouch for.
+ * A repeated key is no parse failure: the list is read as it came, duplicates included, and passed
+ * on so (the spec lets a vendor drop duplicates it did not write, and never asks it to).
  */
 export function parseTracestate(value: HeaderValue): TraceStateEntry[] | null {
   const entries: TraceStateEntry[] = [];
-  const keys = new Set<string>();
   for (const raw of (value ?? '').split(',')) {
     const member = raw.replace(OWS, '');
     if (!member) continue;
     const split = member.indexOf('=');
     const entry: TraceStateEntry = [member.slice(0, split), member.slice(split + 1)];
-    if (split < 0 || !validMember(entry) || keys.has(entry[0])) return null;
-    keys.add(entry[0]);
+    if (split < 0 || !validMember(entry)) return null;
     entries.push(entry);
   }
   return entries.length > MAX_MEMBERS ? null : entries;
 }
 
 /**
+ * Joins list-members into a header of at most 512 characters, truncating whole entries the way
+ * https://www.w3.org/TR/trace-context-2/#tracestate-limits asks: entries longer than 128
+ * characters go first, right-most first, then entries from the end, until the rest fits.
+ */
+const joinTracestate = (entries: readonly TraceStateEntry[]): string => {
+  const members = entries.map((entry) => entry.join('='));
+  const fits = (): boolean => members.join(',').length <= MAX_LENGTH;
+  for (let i = members.length; i-- && !fits(); ) if (members[i].length > LONG_MEMBER) members.splice(i, 1);
+  while (!fits()) members.pop();
+  return members.join(',');
+};
+
+/**
  * Writes `tracestate` from entries, newest first. Invalid members are left out, a key keeps only
- * its left-most (newest) entry, and past 32 members the right-most go, so that adding an entry in
- * front (`[[key, value], ...parsed]`) is a valid mutation
- * (https://www.w3.org/TR/trace-context/#mutating-the-tracestate-field).
+ * its left-most (newest) entry, past 32 members the right-most go, and past 512 characters whole
+ * entries go as `joinTracestate` says, so that adding an entry in front
+ * (`[[key, value], ...parsed]`) is a valid mutation
+ * (https://www.w3.org/TR/trace-context-2/#mutating-the-tracestate-field).
  */
 export function formatTracestate(entries: readonly TraceStateEntry[]): string {
   const seen = new Set<string>();
-  return entries
-    .filter((entry) => validMember(entry) && !seen.has(entry[0]) && !!seen.add(entry[0]))
-    .slice(0, MAX_MEMBERS)
-    .map(([key, value]) => key + '=' + value)
-    .join(',');
+  return joinTracestate(entries.filter((entry) => validMember(entry) && !seen.has(entry[0]) && !!seen.add(entry[0])).slice(0, MAX_MEMBERS));
 }
 
 /**
@@ -148,14 +173,11 @@ export function continueTrace(traceparent: HeaderValue, tracestate?: HeaderValue
       spanId: newSpanId(),
       parentSpanId: parent.spanId,
       flags: parent.flags,
-      // Passed on as received, less empty members and optional whitespace.
-      traceState: state?.length ? state.map((entry) => entry.join('=')).join(',') : undefined,
+      // Passed on as received, less empty members, optional whitespace and what is over 512 characters.
+      traceState: (state && joinTracestate(state)) || undefined,
     };
   }
   const fallback = fallbackTraceId?.replace(OWS, '').toLowerCase() ?? '';
-  return {
-    traceId: /^[\da-f]{32}$/.test(fallback) && !ZERO.test(fallback) ? fallback : newTraceId(),
-    spanId: newSpanId(),
-    flags: SAMPLED,
-  };
+  const adopted = /^[\da-f]{32}$/.test(fallback) && !ZERO.test(fallback);
+  return { traceId: adopted ? fallback : newTraceId(), spanId: newSpanId(), flags: adopted ? SAMPLED : SAMPLED | RANDOM };
 }

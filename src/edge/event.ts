@@ -48,6 +48,8 @@ export function edgeEvent(input: CaptureInput, base: EdgeBase): TelemetryEvent {
     level: input.level,
     event: toEventName(input.event),
     ...base,
+    // An outgoing call's event has the call's span, under the request's.
+    span_id: input.span_id ?? base.span_id,
     parent_span_id: input.parent_span_id,
     error: input.error,
     http: input.http,

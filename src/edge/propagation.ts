@@ -4,6 +4,9 @@
  * `instrumentation-fetch` `_addHeaders` does).
  */
 
+import { newSpanId } from '../core/ids';
+import { parseTraceparent } from '../core/trace-context';
+
 /**
  * Whether `url` is the sink's: the sink's path on the request's own origin (`own`) or on the
  * sink's server. A hop sees its own server under other names than the sink option's: Next.js
@@ -26,31 +29,51 @@ export const propagates = (url: URL, origin: string, propagateTo: Array<string |
   !isSink(url, sink, origin) &&
   (url.origin === origin || propagateTo.some((target) => (typeof target === 'string' ? target === url.origin : target.test(url.href))));
 
+/** Records the `http_request` event of one outgoing call, given its status (0 when there was none) or what went wrong. */
+export type EndCall = (status: number, error?: string) => void;
+
 /**
- * A fetch that sets the trace headers (`withTrace`) on the calls `traced` accepts, and otherwise
- * behaves exactly like `fetchFn`. A `traceparent` the caller set is kept; the one that came in with
- * the request being handled (`incoming`, a proxy passing `request` on) is replaced, because this
- * hop is the parent now.
+ * A fetch that gives every call its own span, a child of this hop's, and otherwise behaves exactly
+ * like `fetchFn`: `start(method, url, span)` returns what records the call's event (nothing for
+ * a call it does not record, such as one to the sink), and where `traced` accepts the URL,
+ * `withTrace` sets the trace headers with that span as the parent. The W3C processing model gives
+ * each outgoing request a parent-id of its own (https://www.w3.org/TR/trace-context-2/#processing-model),
+ * so a backend's spans hang under the call that made them. A `traceparent` the caller set is kept,
+ * and its span is the call's; the one that came in with the request being handled (`incoming`, a
+ * proxy passing `request` on) is replaced, because this hop is the parent now.
  */
 export function tracedFetch(
   fetchFn: typeof fetch,
   base: URL,
   traced: (url: URL) => boolean,
   incoming: string | null,
-  withTrace: (headers: Headers) => Headers,
+  withTrace: (headers: Headers, spanId: string) => Headers,
+  start: (method: string, url: URL, spanId: string) => EndCall | undefined,
 ): typeof fetch {
   return (input, init) => {
     let options = init;
+    let end: EndCall | undefined;
     try {
       const request = input instanceof Request ? input : undefined;
       const headers = new Headers(init?.headers ?? request?.headers);
       const own = headers.get('traceparent');
-      if (traced(new URL(request ? request.url : String(input), base)) && (!own || own === incoming)) {
-        options = { ...init, headers: withTrace(headers) };
-      }
+      const url = new URL(request ? request.url : String(input), base);
+      const ours = !own || own === incoming;
+      const span = (!ours && parseTraceparent(own)?.spanId) || newSpanId();
+      if (ours && traced(url)) options = { ...init, headers: withTrace(headers, span) };
+      end = start(init?.method || request?.method || 'GET', url, span);
     } catch {
       // An unusable URL or header: the untouched call below fails the way fetch fails.
     }
-    return fetchFn(input, options);
+    const result = fetchFn(input, options);
+    return end
+      ? result.then(
+          (response) => (end!(response.status), response),
+          (reason) => {
+            end!(0, (init?.signal || (input as Request).signal)?.aborted ? 'aborted' : 'network_error');
+            throw reason;
+          },
+        )
+      : result;
   };
 }

@@ -93,9 +93,9 @@ export function withTelemetry(
     const traceparent = hop ? formatTraceparent(traceId, hop.spanId, hop.flags) : '';
     // Without a hop (telemetry off), logging does nothing and headers are copied as they are.
     const recorder = createRecorder(resolved, { traceId, spanId: hop?.spanId }, fetchFn, !hop);
-    const withTrace = (copy: Headers): Headers => {
+    const withTrace = (copy: Headers, spanId?: string): Headers => {
       if (hop) {
-        copy.set('traceparent', traceparent);
+        copy.set('traceparent', spanId ? formatTraceparent(traceId, spanId, hop.flags) : traceparent);
         // A restarted trace drops the caller's tracestate: https://www.w3.org/TR/trace-context/#mutating-the-traceparent-field
         if (hop.traceState) copy.set('tracestate', hop.traceState);
         else copy.delete('tracestate');
@@ -104,7 +104,28 @@ export function withTelemetry(
       return copy;
     };
     const scope: RequestTelemetry = {
-      fetch: tracedFetch(fetchFn, url!, (target) => !!hop && propagates(target, url!.origin, propagateTo, sink), incoming, withTrace),
+      fetch: tracedFetch(
+        fetchFn,
+        url!,
+        (target) => propagates(target, url!.origin, propagateTo, sink),
+        incoming,
+        withTrace,
+        // Each call's own `http_request` event, under this hop's span, stamped when it started; none
+        // without telemetry, and none for the sink, which is no call of the app's.
+        (method, target, span_id) => {
+          if (!hop || isSink(target, sink, url!.origin)) return;
+          const time = Date.now();
+          return (status_code, error) =>
+            recorder.capture({
+              level: error ? (error === 'aborted' ? 'info' : 'error') : status_code >= 500 ? 'error' : 'info',
+              event: 'http_request',
+              span_id,
+              parent_span_id: hop.spanId,
+              http: { method: method.toUpperCase(), url: target.origin + requestPath(target), status_code, duration_ms: Date.now() - time, error },
+              time,
+            });
+        },
+      ),
       log: recorder.log,
       captureError: recorder.captureError,
       traceId,

@@ -49,3 +49,45 @@ for (const [title, options] of [
     }
   });
 }
+
+test('load vitals carry the page load trace, and an INP the trace of the click it measured', async ({ app, page: tab }) => {
+  const server = '4bf92f3577b34da6a3ce929d0e0e4736';
+  await tab.goto(
+    app.page(
+      modulePage(
+        `
+        import { createClient, webVitals } from 'tracebeam';
+        const client = createClient({ sink: '/api/log', service: 'web', integrations: [webVitals()] });
+        window.traces = [];
+        // A fast click first, then a slow one: INP is the slow one, which is not the last click.
+        document.querySelector('#go').addEventListener('click', () => {
+          window.traces.push(client.traceId());
+          const until = performance.now() + (window.traces.length == 2 ? 400 : 0);
+          while (performance.now() < until);
+          document.querySelector('h1').textContent = 'clicked ' + window.traces.length;
+        });
+        setTimeout(() => document.body.insertAdjacentHTML('afterbegin', '<div style="height:200px">late banner</div>'), 100);
+        document.body.dataset.ready = '1';
+      `,
+        `<meta name="traceparent" content="00-${server}-00f067aa0ba902b7-01">`,
+      ),
+    ),
+  );
+  await tab.locator('body[data-ready="1"]').waitFor();
+  await tab.waitForTimeout(300);
+  for (let i = 0; i < 3; i++) {
+    await tab.click('#go');
+    await tab.waitForTimeout(300);
+  }
+  await tab.waitForTimeout(1500);
+  const traces = (await tab.evaluate(() => (window as unknown as { traces: string[] }).traces)) as string[];
+  expect(new Set(traces).size).toBe(3);
+  expect(traces).not.toContain(server);
+  await tab.goto(app.url + '/api/echo');
+  const events = await app.waitForEvents((e) => new Set(e.map((v) => v.vital?.name)).size >= 5);
+  const vitals = Object.fromEntries(events.filter((e) => e.event === 'web_vital').map((e) => [e.vital!.name, e]));
+  for (const name of ['LCP', 'FCP', 'TTFB', 'CLS']) expect(vitals[name].trace_id, name).toBe(server);
+  expect(vitals.INP.vital!.value).toBeGreaterThanOrEqual(400);
+  // The second click's trace: the slow one, neither the first nor the last click's.
+  expect(vitals.INP.trace_id).toBe(traces[1]);
+});

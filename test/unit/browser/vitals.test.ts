@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
 import type { Client, TelemetryEvent } from '../../../src/core/types';
 
@@ -22,9 +23,12 @@ vi.mock('web-vitals/attribution', () => {
 const { webVitals } = await import('../../../src/browser/vitals');
 const attributed = await import('../../../src/browser/vitals-attribution');
 
+const LOAD = 'a'.repeat(32);
+
 function fakeClient() {
   const captured: Array<Partial<TelemetryEvent>> = [];
-  return { client: { capture: (event: Partial<TelemetryEvent>) => captured.push(event) } as unknown as Client, captured };
+  const client = { trace: { traceId: LOAD, flags: 1 }, capture: (event: Partial<TelemetryEvent>) => captured.push(event) };
+  return { client: client as unknown as Client, captured };
 }
 
 const metric = (name: string, extra: object = {}) => ({
@@ -45,6 +49,7 @@ describe('webVitals', () => {
         level: 'info',
         event: 'web_vital',
         vital: { name: 'LCP', value: 1234.5, rating: 'needs-improvement', delta: 1234.5, id: 'v5-LCP', navigation_type: 'navigate' },
+        trace_id: LOAD,
       },
     ]);
   });
@@ -83,5 +88,38 @@ describe('webVitals', () => {
     teardown();
     reporters.get('CLS')!(metric('CLS'));
     expect(captured).toEqual([]);
+  });
+
+  it('puts LCP, FCP, TTFB and CLS in the page load trace, whatever trace is current when they are reported', () => {
+    reporters.clear();
+    const { client, captured } = fakeClient();
+    const teardown = webVitals().setup(client) as () => void;
+    client.trace = { traceId: 'b'.repeat(32), flags: 1 };
+    dispatchEvent(new MouseEvent('click'));
+    for (const name of ['LCP', 'FCP', 'TTFB', 'CLS']) reporters.get(name)!(metric(name));
+    expect(captured.map((event) => event.trace_id)).toEqual([LOAD, LOAD, LOAD, LOAD]);
+    teardown();
+  });
+
+  it('puts INP in the trace of the interaction it measured, found by its entries\' start times', () => {
+    reporters.clear();
+    const { client, captured } = fakeClient();
+    const teardown = webVitals().setup(client) as () => void;
+    const clicks: number[] = [];
+    for (const id of ['1', '2', '3']) {
+      // The client renews the trace before the integration hears the click, as in a page.
+      client.trace = { traceId: id.repeat(32), flags: 1 };
+      const click = new MouseEvent('click');
+      dispatchEvent(click);
+      clicks.push(click.timeStamp);
+      // Interactions some milliseconds apart, as a person's are.
+      for (const until = performance.now() + 5; performance.now() < until; );
+    }
+    // The second click's interaction: a pointerdown a little before it, and the click itself.
+    reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[1] - 0.5 }, { startTime: clicks[1] }] }));
+    // An interaction before any click (a key the page does not renew on) stays in the page load's trace.
+    reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[0] - 1_000 }] }));
+    expect(captured.map((event) => event.trace_id)).toEqual(['2'.repeat(32), LOAD]);
+    teardown();
   });
 });

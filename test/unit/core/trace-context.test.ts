@@ -100,24 +100,25 @@ const TRACESTATE_CASES: Array<[string, string | null | undefined, TraceStateEntr
   // at most 32 list-members
   ['32 members are kept', members(32), Array.from({ length: 32 }, (_, i) => [`k${i}`, String(i)] as TraceStateEntry)],
   ['33 members: discarded', members(33), null],
-  // §3.3.1.3.1 key
+  // Level 2 key: ( lcalpha / DIGIT ) 0*255 ( keychar ), keychar with `@`; at most 256 characters
   ['key with every allowed character', `${ALL_KEY_CHARS}=1`, [[ALL_KEY_CHARS, '1']]],
-  ['multi-tenant key with every allowed character', `${ALL_KEY_CHARS}@a-z0-9_-*/=1`, [[`${ALL_KEY_CHARS}@a-z0-9_-*/`, '1']]],
-  ['simple key of 256 characters', `${'z'.repeat(256)}=1`, [['z'.repeat(256), '1']]],
-  ['simple key of 257 characters', `foo=1,${'z'.repeat(257)}=1`, null],
-  ['tenant id of 241 and system id of 14 characters', `${'t'.repeat(241)}@${'v'.repeat(14)}=1`, [[`${'t'.repeat(241)}@${'v'.repeat(14)}`, '1']]],
-  ['tenant id of 242 characters', `foo=1,${'t'.repeat(242)}@v=1`, null],
-  ['system id of 15 characters', `foo=1,t@${'v'.repeat(15)}=1`, null],
-  ['tenant id may start with a digit', '1tenant@vendor=1', [['1tenant@vendor', '1']]],
-  ['simple key may not start with a digit', '1vendor=1', null],
-  ['system id may not start with a digit', 'tenant@1vendor=1', null],
+  ['key with every allowed character and an @ part', `${ALL_KEY_CHARS}@a-z0-9_-*/=1`, [[`${ALL_KEY_CHARS}@a-z0-9_-*/`, '1']]],
+  ['key of 256 characters', `${'z'.repeat(256)}=1`, [['z'.repeat(256), '1']]],
+  ['key of 257 characters: discarded', `foo=1,${'z'.repeat(257)}=1`, null],
+  ['241 + @ + 14 characters', `${'t'.repeat(241)}@${'v'.repeat(14)}=1`, [[`${'t'.repeat(241)}@${'v'.repeat(14)}`, '1']]],
+  ['a 242-character part before @ (Level 1 refused it)', `foo=1,${'t'.repeat(242)}@v=1`, [['foo', '1'], [`${'t'.repeat(242)}@v`, '1']]],
+  ['a 15-character part after @ (Level 1 refused it)', `foo=1,t@${'v'.repeat(15)}=1`, [['foo', '1'], [`t@${'v'.repeat(15)}`, '1']]],
+  ['@ parts of 256 characters in all', `${'t'.repeat(250)}@${'v'.repeat(5)}=1`, [[`${'t'.repeat(250)}@${'v'.repeat(5)}`, '1']]],
+  ['@ parts of 257 characters in all: discarded', `foo=1,${'t'.repeat(250)}@${'v'.repeat(6)}=1`, null],
+  ['key may start with a digit', '1vendor=1', [['1vendor', '1']]],
+  ['part after @ may start with a digit', 'tenant@1vendor=1', [['tenant@1vendor', '1']]],
   ['upper-case key', 'FOO=1', null],
   ['space inside the key', 'foo =1', null],
   ['dot in the key', 'foo.bar=1', null],
-  ['empty tenant id', '@foo=1,bar=2', null],
-  ['empty system id', 'foo@=1,bar=2', null],
-  ['two @ in a row', 'foo@@bar=1,bar=2', null],
-  ['two @ in the key', 'foo@bar@baz=1,bar=2', null],
+  ['key starting with @: discarded', '@foo=1,bar=2', null],
+  ['key ending with @', 'foo@=1,bar=2', [['foo@', '1'], ['bar', '2']]],
+  ['two @ in a row', 'foo@@bar=1,bar=2', [['foo@@bar', '1'], ['bar', '2']]],
+  ['two @ in the key', 'foo@bar@baz=1,bar=2', [['foo@bar@baz', '1'], ['bar', '2']]],
   ['empty key', '=1', null],
   // §3.3.1.3.2 value
   ['value with every allowed character, leading space kept', `foo=${ALL_VALUE_CHARS}`, [['foo', ALL_VALUE_CHARS.trimEnd()]]],
@@ -128,9 +129,11 @@ const TRACESTATE_CASES: Array<[string, string | null | undefined, TraceStateEntr
   ['member without =', 'foo,bar=3', null],
   ['value with a tab inside', 'foo=a\tb', null],
   ['value with a non-ASCII character', 'foo=é', null],
-  // §3.3.1.3.3: one entry per key
-  ['duplicated key, same value', 'foo=1,foo=1', null],
-  ['duplicated key across combined fields', 'foo=1, foo=2', null],
+  // A repeated key is read, not refused: the list is passed on as it came
+  ['duplicated key, same value', 'foo=1,foo=1', [['foo', '1'], ['foo', '1']]],
+  ['duplicated key across combined fields', 'foo=1, foo=2', [['foo', '1'], ['foo', '2']]],
+  ['32 members counting duplicates', `${members(31)},k0=0`, [...Array.from({ length: 31 }, (_, i) => [`k${i}`, String(i)] as TraceStateEntry), ['k0', '0']]],
+  ['33 members counting duplicates: discarded', `${members(32)},k0=0`, null],
 ];
 
 describe('parseTraceparent', () => {
@@ -176,6 +179,12 @@ describe('formatTracestate', () => {
     expect(written).not.toContain('k31=');
   });
 
+  it('drops members past 512 characters, those over 128 first', () => {
+    const written = formatTracestate([['mine', 'x'.repeat(200)], ...Array.from({ length: 10 }, (_, i) => [`k${i}`, 'v'.repeat(50)] as TraceStateEntry)]);
+    // 10 members of 53 characters and 9 commas: 539, too long with or without `mine`; `mine` goes first, then k9.
+    expect(written).toBe(Array.from({ length: 9 }, (_, i) => `k${i}=${'v'.repeat(50)}`).join(','));
+  });
+
   it('leaves out invalid members', () => {
     expect(formatTracestate([['Bad', '1'], ['ok', ''], ['ok', 'a,b'], ['good', '1']])).toBe('good=1');
   });
@@ -206,25 +215,53 @@ describe('continueTrace', () => {
   });
 
   it('drops an invalid tracestate but keeps the trace ("failure to parse tracestate MUST NOT affect traceparent")', () => {
-    expect(continueTrace(VALID, 'foo=1,foo=2')).toMatchObject({ traceId: TRACE, parentSpanId: SPAN, traceState: undefined });
+    expect(continueTrace(VALID, '@foo=1,bar=2')).toMatchObject({ traceId: TRACE, parentSpanId: SPAN, traceState: undefined });
+  });
+
+  it('passes duplicated keys on as they came', () => {
+    expect(continueTrace(VALID, 'foo=1, foo=2,bar=3').traceState).toBe('foo=1,foo=2,bar=3');
+  });
+
+  it('passes 512 characters on whole', () => {
+    // 4 members of 127 characters and 3 commas: 511; one more character in the last value: 512.
+    const header = ['a', 'b', 'c', 'd'].map((key, i) => `${key}=${'v'.repeat(i == 3 ? 126 : 125)}`).join(',');
+    expect(header).toHaveLength(512);
+    expect(continueTrace(VALID, header).traceState).toBe(header);
+  });
+
+  it('past 512 characters, drops members over 128 characters first, right-most first', () => {
+    const long = (key: string): string => `${key}=${'x'.repeat(200)}`;
+    const short = (key: string): string => `${key}=${'s'.repeat(50)}`;
+    // 3 long (202 each) and 3 short (52 each) members: 767 characters with commas.
+    const header = [long('l1'), short('s1'), long('l2'), short('s2'), long('l3'), short('s3')].join(',');
+    // Dropping l3 leaves 564, dropping l2 too leaves 361: l1 stays, every short member stays.
+    expect(continueTrace(VALID, header).traceState).toBe([long('l1'), short('s1'), short('s2'), short('s3')].join(','));
+  });
+
+  it('past 512 characters without long members, drops members from the end', () => {
+    // 12 members of 100 characters ("kNN=" and 96 v's): only 5 fit in 512 (5 * 100 + 4 = 504).
+    const header = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, '0')}=${'v'.repeat(96)}`).join(',');
+    const kept = continueTrace(VALID, header).traceState!;
+    expect(kept).toBe(header.split(',').slice(0, 5).join(','));
+    expect(kept.length).toBeLessThanOrEqual(512);
   });
 
   it('has no tracestate when the header is empty', () => {
     expect(continueTrace(VALID, '').traceState).toBeUndefined();
   });
 
-  it('starts a sampled trace when traceparent is invalid, dropping tracestate', () => {
+  it('starts a sampled trace with a random id (Level 2 random flag) when traceparent is invalid, dropping tracestate', () => {
     const hop = continueTrace(`00-${'0'.repeat(32)}-${SPAN}-01`, 'rojo=1');
     expect(hop.traceId).toMatch(/^[\da-f]{32}$/);
     expect(hop.traceId).not.toBe('0'.repeat(32));
-    expect(hop.flags).toBe(1);
+    expect(hop.flags).toBe(3);
     expect(hop.parentSpanId).toBeUndefined();
     expect(hop.traceState).toBeUndefined();
   });
 
   it('starts a trace when traceparent is absent ("tracestate without traceparent MUST be discarded")', () => {
     const hop = continueTrace(null, 'foo=1');
-    expect(hop.flags).toBe(1);
+    expect(hop.flags).toBe(3);
     expect(hop.parentSpanId).toBeUndefined();
     expect(hop.traceState).toBeUndefined();
   });
@@ -233,8 +270,8 @@ describe('continueTrace', () => {
     expect(continueTrace(`${VALID}, ${VALID}`).traceId).not.toBe(TRACE);
   });
 
-  it('adopts the correlation header as the new trace id when it is 32 hex digits', () => {
-    expect(continueTrace(null, null, '12345678901234567890123456789012').traceId).toBe('12345678901234567890123456789012');
+  it('adopts the correlation header as the new trace id when it is 32 hex digits, without the random flag', () => {
+    expect(continueTrace(null, null, '12345678901234567890123456789012')).toMatchObject({ traceId: '12345678901234567890123456789012', flags: 1 });
     expect(continueTrace('garbage', null, 'ABCDEF78901234567890123456789012').traceId).toBe('abcdef78901234567890123456789012');
   });
 

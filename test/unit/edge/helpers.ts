@@ -170,12 +170,18 @@ export function expectHopContinued(answer: AppAnswer, response: { headers: { get
   const span = answer.traceparent.split('-')[2];
   expect(span).toMatch(HEX16);
   expect(span).not.toBe(SPAN);
+  const callSpans = new Set<string>();
   for (const call of [answer.scoped, answer.global]) {
-    // Same trace, this hop as the parent, the caller's flags and tracestate.
-    expect(call.traceparent).toBe(`00-${TRACE}-${span}-${flags}`);
+    // Same trace, a span of its own for each call (a child of this hop's), the caller's flags and tracestate.
+    const [version, trace, callSpan, callFlags] = call.traceparent.split('-');
+    expect([version, trace, callFlags]).toEqual(['00', TRACE, flags]);
+    expect(callSpan).toMatch(HEX16);
+    expect([span, SPAN]).not.toContain(callSpan);
+    callSpans.add(callSpan);
     expect(call.tracestate).toBe(tracestate);
     expect(call['x-trace-id']).toBe(TRACE);
   }
+  expect(callSpans.size).toBe(2);
   expect(response.headers.get('x-trace-id')).toBe(TRACE);
   expect(response.headers.get('server-timing')).toBe(`traceparent;desc="00-${TRACE}-${span}-${flags}"`);
   return span;
@@ -194,7 +200,25 @@ export async function expectKeptApart(responses: Array<{ json(): Promise<unknown
     expect(answer.traceId).toBe(CONCURRENT_IDS[i]);
     expect(answer.scoped['x-trace-id']).toBe(CONCURRENT_IDS[i]);
     expect(answer.global['x-trace-id']).toBe(CONCURRENT_IDS[i]);
-    expect(answer.global.traceparent).toBe(answer.traceparent);
+    // Each call has its own span under the request's trace.
+    expect(answer.global.traceparent.split('-')[1]).toBe(CONCURRENT_IDS[i]);
+    expect(answer.global.traceparent).not.toBe(answer.traceparent);
     expect(response.headers.get('x-trace-id')).toBe(CONCURRENT_IDS[i]);
   }
+}
+
+/**
+ * The events of one request that made the app's two calls: one `http_request` per call, each with
+ * the span id its traceparent carried and the request's span as its parent, then the request's own.
+ */
+export function expectCallEvents(events: TelemetryEvent[], answer: AppAnswer, originUrl: string, requestParent?: string): void {
+  const span = answer.traceparent.split('-')[2];
+  const callSpan = (call: Record<string, string>): string => call.traceparent.split('-')[2];
+  expect(events.map((event) => event.span_id)).toEqual([callSpan(answer.scoped), callSpan(answer.global), span]);
+  expect(events.map((event) => event.parent_span_id)).toEqual([span, span, requestParent]);
+  expect(events.map((event) => event.event)).toEqual(['http_request', 'http_request', 'http_request']);
+  expect(events.slice(0, 2).map((event) => event.http)).toEqual([
+    expect.objectContaining({ method: 'GET', url: expect.stringMatching(new RegExp(`^${originUrl}/scoped\\?delay=`)), status_code: 200 }),
+    expect.objectContaining({ method: 'GET', url: expect.stringMatching(new RegExp(`^${originUrl}/global\\?delay=`)), status_code: 200 }),
+  ]);
 }

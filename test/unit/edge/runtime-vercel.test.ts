@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EdgeVM } from '@edge-runtime/vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONCURRENT_IDS, SPAN, TRACE, TRACEPARENT, appSource, concurrentPath, expectHopContinued, expectKeptApart, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
+import { CONCURRENT_IDS, SPAN, TRACE, TRACEPARENT, appSource, concurrentPath, expectCallEvents, expectHopContinued, expectKeptApart, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
 
 // The sink answers late, so that "after the response" is visible.
 const SINK_DELAY_MS = 300;
@@ -85,7 +85,9 @@ describe('Vercel Edge function (@edge-runtime/vm)', () => {
     const span = expectHopContinued(answer, response, '01', 'rojo=00f067aa0ba902b7');
 
     await response.waitUntil();
-    expect(eventsOf(TRACE)).toEqual([
+    const events = eventsOf(TRACE);
+    expectCallEvents(events, answer, origin.url, SPAN);
+    expect(events[2]).toEqual(
       expect.objectContaining({
         event: 'http_request',
         service: 'vercel-edge',
@@ -93,7 +95,7 @@ describe('Vercel Edge function (@edge-runtime/vm)', () => {
         parent_span_id: SPAN,
         http: expect.objectContaining({ method: 'GET', url: '/api/cart?delay=0', status_code: 200 }),
       }),
-    ]);
+    );
   });
 
   it('keeps concurrent requests apart', async () => {
@@ -103,7 +105,7 @@ describe('Vercel Edge function (@edge-runtime/vm)', () => {
     )) as Dispatched[];
     await expectKeptApart(responses);
     await Promise.all(responses.map((response) => response.waitUntil()));
-    for (const id of ids) expect(eventsOf(id).map((event) => event.event)).toEqual(['http_request']);
+    for (const id of ids) expect(eventsOf(id).map((event) => event.event)).toEqual(['http_request', 'http_request', 'http_request']);
   });
 
   it('turns a thrown error into a logged 500', async () => {

@@ -57,14 +57,24 @@ describe('withTelemetry: the trace', () => {
     expect(spanId).not.toBe(SPAN);
 
     const call = origin.calls[0];
-    expect(header(call, 'traceparent')).toBe(seen!.traceparent);
+    // The call's own span, a child of this hop's.
+    const callSpan = header(call, 'traceparent')!.split('-')[2];
+    expect(header(call, 'traceparent')).toBe(`00-${TRACE}-${callSpan}-00`);
+    expect([spanId, SPAN]).not.toContain(callSpan);
     expect(header(call, 'tracestate')).toBe('rojo=1,congo=2');
     expect(header(call, 'x-trace-id')).toBe(TRACE);
 
     expect(response.headers.get('x-trace-id')).toBe(TRACE);
     expect(response.headers.get('server-timing')).toBe(`traceparent;desc="${seen!.traceparent}"`);
 
-    const [event] = await sink.waitForEvents(1);
+    const [callEvent, event] = await sink.waitForEvents(2);
+    expect(callEvent).toMatchObject({
+      event: 'http_request',
+      trace_id: TRACE,
+      span_id: callSpan,
+      parent_span_id: spanId,
+      http: { method: 'GET', url: `${origin.url}/api`, status_code: 200 },
+    });
     expect(event).toMatchObject({
       event: 'http_request',
       level: 'info',
@@ -92,7 +102,7 @@ describe('withTelemetry: the trace', () => {
     const response = await handler(request('/', { traceparent: `00-${TRACE.toUpperCase()}-${SPAN}-01`, tracestate: 'rojo=1' }));
     expect(seen!.traceId).toMatch(HEX32);
     expect(seen!.traceId).not.toBe(TRACE);
-    expect(seen!.traceparent).toMatch(new RegExp(`^00-${seen!.traceId}-[\\da-f]{16}-01$`));
+    expect(seen!.traceparent).toMatch(new RegExp(`^00-${seen!.traceId}-[\\da-f]{16}-03$`));
     expect(seen!.forward(new Headers({ tracestate: 'rojo=1' })).has('tracestate')).toBe(false);
     expect(response.headers.get('x-trace-id')).toBe(seen!.traceId);
     const [event] = await sink.waitForEvents(1);
@@ -239,7 +249,7 @@ describe('withTelemetry: the response and the events', () => {
     expect(response.status).toBe(201);
     expect(response.statusText).toBe('Made');
     expect(response.headers.get('x-app')).toBe('1');
-    expect(response.headers.get('server-timing')).toMatch(/^db;dur=53, traceparent;desc="00-[\da-f]{32}-[\da-f]{16}-01"$/);
+    expect(response.headers.get('server-timing')).toMatch(/^db;dur=53, traceparent;desc="00-[\da-f]{32}-[\da-f]{16}-03"$/);
     expect(await response.text()).toBe('body');
   });
 
