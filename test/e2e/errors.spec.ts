@@ -77,10 +77,8 @@ test('a storm of 10,000 identical errors sends a handful, then one errors_suppre
         // do): reporting 10,000 uncaught errors to the console and the test driver takes Chromium
         // seconds, and the summary is due 5 s after the storm begins. The SDK hears them all the same.
         addEventListener('error', (event) => event.preventDefault());
-        const started = performance.now();
         for (let i = 0; i < 10000; i++) setTimeout(function render() { throw new Error('frame ' + i + ' failed to render'); });
         setTimeout(() => {
-          window.stormMs = performance.now() - started;
           setTimeout(function pay() { throw new RangeError('amount out of range'); });
           setTimeout(() => (document.body.dataset.done = '1'));
         });
@@ -89,7 +87,6 @@ test('a storm of 10,000 identical errors sends a handful, then one errors_suppre
   );
   await page.locator('body[data-done="1"]').waitFor();
   // Hidden before the summary's timer: it goes out at once, with the page's other events.
-  expect(await page.evaluate(() => (window as unknown as { stormMs: number }).stormMs)).toBeLessThan(4_000);
   await hide(page);
   // Well before the summary's own timer would fire.
   const events = await app.waitForEvents((e) => named(e, 'errors_suppressed').length > 0 && named(e, 'client_error').length === 6, 3_000);
