@@ -11,13 +11,20 @@ import { xhrTracing } from './xhr';
  * replaces the default of the same name, e.g. `init({ ..., integrations: [webVitals({ attribution: true })] })`.
  */
 export function init(options: ClientOptions): Client {
-  const own: unknown = options?.integrations ?? [];
   const defaults = [errors(), fetchTracing(), xhrTracing(), webVitals()];
-  return createClient({
-    ...options,
-    // Anything but an array is left for the client to report by name.
-    integrations: Array.isArray(own)
-      ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own]
-      : (own as Integration[]),
-  });
+  let merged: ClientOptions;
+  try {
+    const own: unknown = options?.integrations ?? [];
+    merged = {
+      ...options,
+      // Anything but an array is left for the client to report by name.
+      integrations: Array.isArray(own)
+        ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own]
+        : (own as Integration[]),
+    };
+  } catch {
+    // Options that can't be read (a revoked Proxy, a getter that throws): the client reports them.
+    merged = options;
+  }
+  return createClient(merged);
 }
