@@ -123,7 +123,8 @@ async function api(req: IncomingMessage, res: ServerResponse, app: TestApp, cros
   const wait = Number(url.searchParams.get('delay') ?? 0);
   if (wait) await new Promise((r) => setTimeout(r, Math.min(wait, 10_000)));
   if (url.pathname === '/api/redirect') {
-    res.setHeader('location', '/api/echo?redirected=1');
+    // `to` sends the redirect elsewhere (another origin, say); by default to the echo.
+    res.setHeader('location', url.searchParams.get('to') ?? '/api/echo?redirected=1');
     return send(res, 302, 'text/plain', '');
   }
   res.setHeader('x-echo', 'yes');
