@@ -20,7 +20,7 @@ module.exports = [
     path: 'dist/edge.mjs',
     import: '{ withTelemetry }',
     gzip: true,
-    limit: '3.27 kB',
+    limit: '3.28 kB',
   },
   // tracebeam/otel adds at most 3 kB to the OpenTelemetry set it wraps: the first budget is that set
   // alone (zone.js included), the second the same with `otelTracing`, which also brings the XHR
@@ -59,6 +59,6 @@ module.exports = [
   },
   // The files as they ship, not bundled again: the script tag (min+gzip) and the snippet a page
   // inlines (minified only: it sits in the HTML, compressed with the rest of the page).
-  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '13.4 kB' /* target 8 kB */ },
+  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '13.41 kB' /* target 8 kB */ },
   { name: 'pre-load snippet: dist/snippet.min.js', path: 'dist/snippet.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: false, brotli: false, limit: '1 kB' },
 ];
