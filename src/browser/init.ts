@@ -14,15 +14,21 @@ import { xhrTracing } from './xhr';
  * falls back to where no `<TelemetryProvider>` gives one.
  */
 export function init(options: ClientOptions): Client {
-  const own: unknown = options?.integrations ?? [];
   const defaults = [errors(), fetchTracing(), xhrTracing(), webVitals()];
-  const client = createClient({
-    ...options,
-    // Anything but an array is left for the client to report by name.
-    integrations: Array.isArray(own)
-      ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own]
-      : (own as Integration[]),
-  });
+  let merged: ClientOptions;
+  try {
+    const own: unknown = options?.integrations ?? [];
+    merged = {
+      ...options,
+      // Anything but an array is left for the client to report by name.
+      integrations: Array.isArray(own)
+        ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own]
+        : (own as Integration[]),
+    };
+  } catch {
+    // Options that can't be read (a revoked Proxy, a getter that throws): the client reports them.
+    merged = options;
+  }
   // What an <ErrorBoundary> without a <TelemetryProvider> reports to.
-  return registerDefaultClient(client);
+  return registerDefaultClient(createClient(merged));
 }

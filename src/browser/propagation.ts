@@ -81,3 +81,16 @@ export function requestTracer(client: Client) {
       }));
   };
 }
+
+/**
+ * Makes a patched function print as the one it wraps (`function fetch() { [native code] }`): code
+ * that checks for a native fetch that way (other SDKs, polyfills) keeps working. The `toString` is
+ * the original's own, bound, so it prints as native code too.
+ */
+export function looksNative(patched: Function, original: Function): void {
+  try {
+    Object.defineProperty(patched, 'toString', { value: Function.prototype.toString.bind(original), configurable: true, writable: true });
+  } catch {
+    // A frozen function: it prints its source, and works the same.
+  }
+}

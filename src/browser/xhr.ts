@@ -5,7 +5,7 @@
  * exceptions and sync requests are the browser's own.
  */
 import type { Integration } from '../core/types';
-import { type EndRequest, type RequestError, requestTracer } from './propagation';
+import { type EndRequest, looksNative, type RequestError, requestTracer } from './propagation';
 
 /** One `open()`: its method, URL, the headers the caller set, and, once sent, how it ends. */
 interface Pending {
@@ -82,6 +82,7 @@ export function xhrTracing(): Integration {
           }
         },
       };
+      for (const key in patches) looksNative(patches[key as Method], originals[key as Method]);
       Object.assign(proto, patches);
       return () => {
         // As for fetch: a wrapper added on top of ours stays, and ours passes calls through.

@@ -79,10 +79,12 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     let json = stringify(event);
     // A UTF-16 unit is at most 3 UTF-8 bytes: most events are cleared without counting.
     const tooBig = (): boolean => json.length * 3 > MAX_EVENT_BYTES && utf8Length(json) > MAX_EVENT_BYTES;
-    if (tooBig()) json = stringify(normalize(event, 3));
+    // Shorter strings first, every field kept in shape (the schema wants frames as objects), marked truncated; then
+    // the wire format's own fields only, still in shape, the app's attributes dropped.
+    if (tooBig()) json = stringify(normalize({ ...event, truncated: true }, 6, 1_024));
     if (tooBig()) {
-      const { id, timestamp, level, event: name, service, trace_id, span_id, sdk } = event;
-      json = stringify({ id, timestamp, level, event: name, service, trace_id, span_id, sdk, truncated: true });
+      const { id, timestamp, level, event: name, service, release, environment, trace_id, span_id, parent_span_id, session_id, url, user_id, error, vital, http, sdk } = event;
+      json = stringify(normalize({ id, timestamp, level, event: name, service, release, environment, trace_id, span_id, parent_span_id, session_id, url, user_id, error, vital, http, sdk, truncated: true }, 6, 256));
     }
     return json;
   }

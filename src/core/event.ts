@@ -3,7 +3,7 @@
  * version 1. It runs on the flush path, so that `log()` itself stays cheap.
  */
 import { newTraceId } from './ids';
-import { normalize } from './serialize';
+import { clip, copyEntries, MAX_STRING, normalize, UNREADABLE } from './serialize';
 import type { Attributes, CaptureInput, Level, TelemetryEvent } from './types';
 import { SDK_NAME, SDK_VERSION } from './version';
 
@@ -33,14 +33,34 @@ const LEVELS = ['debug', 'info', 'warn', 'error'];
 /** A level the app got wrong is read as `info`, not dropped. */
 export const toLevel = (level: unknown): Level => (LEVELS.includes(level as string) ? (level as Level) : 'info');
 
-/** A shallow copy: the app may reuse its object, and what counts is what it held at the call. */
-export const copyAttributes = (attributes: unknown): Attributes | undefined =>
-  attributes && typeof attributes === 'object' ? { ...attributes } : undefined;
+/**
+ * A shallow copy: the app may reuse its object, and what counts is what it held at the call. At
+ * most `MAX_ITEMS` keys, each read on its own: a getter that throws costs its own value, an object
+ * that can't be listed (a throwing or revoked proxy) becomes the marker; the event is never lost.
+ */
+export function copyAttributes(attributes: unknown): Attributes | undefined {
+  if (!attributes || typeof attributes !== 'object') return undefined;
+  try {
+    return copyEntries(attributes);
+  } catch {
+    return { attributes: UNREADABLE };
+  }
+}
+
+/** A name longer than the schema allows is no name a reader filters on; it is cut before it is scanned. */
+const MAX_NAME_INPUT = 256;
 
 /** Event names are snake_case so they filter like the server's: `checkoutStarted` → `checkout_started`. */
 export function toEventName(name: unknown): string {
   if (typeof name === 'string' && /^[a-z][a-z\d_]{0,127}$/.test(name)) return name;
-  const snake = String(name)
+  let text: string;
+  try {
+    // `Object.create(null)` has no `toString`, and an app's may throw: neither may cost the event.
+    text = clip(typeof name === 'string' ? name : String(name), MAX_NAME_INPUT);
+  } catch {
+    text = 'unreadable';
+  }
+  const snake = text
     .replace(/([a-z\d])(?=[A-Z])/g, '$1_')
     .toLowerCase()
     .replace(/[^a-z\d]+/g, '_')
@@ -67,6 +87,9 @@ export type Scrub = <T>(value: T, key?: string) => T;
 
 const keep: Scrub = (value) => value;
 
+const fit = (text: string | undefined, max: number, scrub: Scrub): string | undefined =>
+  typeof text === 'string' ? clip(scrub(clip(text, max)), max) : undefined;
+
 /**
  * Only what came from the app or an integration goes through `scrub`: the ids, times and names
  * the SDK makes itself hold nothing of theirs, and `base` is the client's to scrub once.
@@ -81,8 +104,10 @@ export function buildEvent({ input, time, traceId, spanId, userId, context, url 
     trace_id: traceId,
     span_id: spanId,
     parent_span_id: input.parent_span_id,
-    url: scrub(url),
-    user_id: scrub(userId),
+    // Cut before scrubbing (no scan of a long page URL), and after: a redaction marker may be longer
+    // than what it replaced. The schema's limits.
+    url: fit(url, MAX_STRING, scrub),
+    user_id: fit(userId, 256, scrub),
     error: scrub(input.error),
     vital: scrub(input.vital),
     http: scrub(input.http),

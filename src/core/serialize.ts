@@ -1,30 +1,97 @@
 /**
  * Turns any value an app hands us into plain JSON data, within caps. It never throws: getters that
  * throw, revoked proxies, cycles, BigInt, DOM nodes and functions all become short descriptions.
+ *
+ * The caps apply before anything is scanned: a list is read up to its cap (never spread whole), a
+ * string or a key is cut before it is copied, hashed or matched, so that a 10 MB string, a
+ * 1,000,000-item array or a 10 MB key cost the page no more than a short one.
  */
 
 export const MAX_STRING = 8_192;
-const MAX_ITEMS = 100;
+export const MAX_ITEMS = 100;
+/** Attribute names past this length are cut: a name is no place for data. */
+export const MAX_KEY = 128;
+/** What stands for a value that could not be read (a throwing getter, a revoked proxy). */
+export const UNREADABLE = '[Unreadable]';
+
+/** At most `max` UTF-16 units, never half of a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last < 0xdc00 ? max - 1 : max);
+}
 
 export const truncate = (text: string, max = MAX_STRING): string =>
-  text.length > max ? text.slice(0, max) + `…[${text.length - max} more]` : text;
+  text.length > max ? clip(text, max) + `…[${text.length - max} more]` : text;
 
-/** `depth` is how many levels of objects are kept; deeper ones become a placeholder. */
-export function normalize(value: unknown, depth = 6, ancestors: object[] = []): unknown {
+/** Lone surrogates: JSON carries them, but the sink's schema validator can't take them in a key. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** An attribute name as it may travel: a string, cut to `MAX_KEY`, well-formed. */
+export const toKey = (key: unknown): string => clip(String(key), MAX_KEY).replace(LONE_SURROGATE, '\ufffd');
+
+/** `obj[key]`, or the marker when reading it throws: one getter that throws costs only its own value. */
+export function read(obj: object, key: PropertyKey): unknown {
+  try {
+    return (obj as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** The own enumerable keys' first `MAX_ITEMS` entries, read one by one; a `…` entry counts the rest. */
+export function copyEntries(obj: object): Record<string, unknown> {
+  // An array (or a typed array) is read by index: listing a million keys would cost seconds.
+  const list = Array.isArray(obj) || ArrayBuffer.isView(obj);
+  // Otherwise `Object.keys` is the one pass over a wide object that can't be avoided; nothing else is.
+  const keys = list ? Array.from({ length: Math.min((obj as unknown[]).length, MAX_ITEMS + 1) }, (_, i) => String(i)) : Object.keys(obj);
+  const total = list ? (obj as unknown[]).length : keys.length;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length && i < MAX_ITEMS; i++) out[toKey(keys[i])] = read(obj, keys[i]);
+  if (total > MAX_ITEMS) out['…'] = `${total - MAX_ITEMS} more`;
+  return out;
+}
+
+/** The first `MAX_ITEMS` items of an array or an iterable, and how many there were beyond them. */
+function firstItems(obj: object): [unknown[], number] {
+  if (Array.isArray(obj) || ArrayBuffer.isView(obj)) {
+    const list = obj as unknown as ArrayLike<unknown>;
+    const items: unknown[] = [];
+    for (let i = 0; i < (list.length ?? 0) && i < MAX_ITEMS; i++) items.push(read(list, i));
+    return [items, (list.length ?? 0) - items.length];
+  }
+  const items: unknown[] = [];
+  let more = 0;
+  // Sets and Maps know their size; their first items are read without visiting the rest.
+  for (const item of obj as Iterable<unknown>) {
+    if (items.length === MAX_ITEMS) {
+      more = ((obj as Set<unknown>).size ?? MAX_ITEMS + 1) - MAX_ITEMS;
+      break;
+    }
+    items.push(item);
+  }
+  return [items, more];
+}
+
+/**
+ * `depth` is how many levels of objects are kept; deeper ones become a placeholder. `maxString` is
+ * the longest string kept whole (a smaller one makes an event that is too big fit).
+ */
+export function normalize(value: unknown, depth = 6, maxString = MAX_STRING, ancestors: object[] = []): unknown {
   try {
     switch (typeof value) {
       case 'string':
-        return truncate(value);
+        return truncate(value, maxString);
       case 'number':
         // JSON has no NaN or Infinity; the string keeps what the app meant.
         return isFinite(value) ? value : String(value);
       case 'function':
-        return `[Function ${value.name}]`;
+        return `[Function ${truncate(String(value.name), 256)}]`;
       case 'bigint':
       case 'symbol':
-        return value.toString();
+        return truncate(value.toString(), maxString);
       case 'object':
-        return value && normalizeObject(value, depth, ancestors);
+        return value && normalizeObject(value, depth, maxString, ancestors);
     }
     return value; // boolean, undefined (which JSON leaves out of objects)
   } catch {
@@ -32,35 +99,51 @@ export function normalize(value: unknown, depth = 6, ancestors: object[] = []): 
   }
 }
 
-function normalizeObject(obj: object, depth: number, ancestors: object[]): unknown {
+function normalizeObject(obj: object, depth: number, maxString: number, ancestors: object[]): unknown {
   if (ancestors.includes(obj)) return '[Circular]';
-  if (obj instanceof Error) return { type: obj.name, message: truncate(String(obj.message)), stack: obj.stack };
+  const text = (value: unknown): string => truncate(String(value), maxString);
+  if (obj instanceof Error) return { type: text(read(obj, 'name')), message: text(read(obj, 'message')), stack: clipStack(read(obj, 'stack')) };
   const node = obj as { nodeType?: unknown; nodeName?: string; id?: string };
   // DOM nodes are huge and cyclic; a CSS-like name is what a reader needs.
-  if (typeof node.nodeType === 'number') return `<${String(node.nodeName).toLowerCase()}${node.id ? '#' + node.id : ''}>`;
+  if (typeof node.nodeType === 'number') return truncate(`<${String(node.nodeName).toLowerCase()}${node.id ? '#' + node.id : ''}>`, 256);
   if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
-    return normalize((obj as { toJSON(): unknown }).toJSON(), depth, ancestors);
+    return normalize((obj as { toJSON(): unknown }).toJSON(), depth, maxString, ancestors);
   }
   if (!depth) return '[Object]';
   ancestors.push(obj);
-  const list = Array.isArray(obj) || obj instanceof Set;
-  const entries: Array<[unknown, unknown]> = list
-    ? [...(obj as Iterable<unknown>)].map((v, i) => [i, v])
-    : obj instanceof Map
-      ? [...obj]
-      : Object.keys(obj).map((key) => [key, read(obj, key)]);
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of entries.slice(0, MAX_ITEMS)) out[String(key)] = normalize(item, depth - 1, ancestors);
-  if (entries.length > MAX_ITEMS) out['…'] = `${entries.length - MAX_ITEMS} more`;
-  ancestors.pop();
-  return list ? Object.values(out).map((v) => (v === undefined ? null : v)) : out;
+  try {
+    if (Array.isArray(obj) || obj instanceof Set || ArrayBuffer.isView(obj)) {
+      const [items, more] = firstItems(obj);
+      const out = items.map((item) => normalize(item, depth - 1, maxString, ancestors) ?? null);
+      if (more > 0) out.push(`${more} more`);
+      return out;
+    }
+    const entries: Record<string, unknown> = {};
+    if (obj instanceof Map) {
+      const [items, more] = firstItems(obj);
+      for (const [key, item] of items as Array<[unknown, unknown]>) entries[toKey(key)] = item;
+      if (more > 0) entries['…'] = `${more} more`;
+    }
+    const source = obj instanceof Map ? entries : copyEntries(obj);
+    const out: Record<string, unknown> = {};
+    for (const key in source) out[key] = normalize(source[key], depth - 1, maxString, ancestors);
+    return out;
+  } finally {
+    ancestors.pop();
+  }
 }
 
-/** One getter that throws costs only its own value. */
-function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return '[Unreadable]';
-  }
+/** The longest stack kept; beyond it the middle goes, so the header and the deepest frames stay. */
+export const MAX_STACK = 16_384;
+
+/**
+ * A stack within `MAX_STACK`: V8 starts it with the message, which may be megabytes, so its start
+ * and its end are kept (the frames are at the end), the middle replaced by a line that says so.
+ */
+export function clipStack(stack: unknown): string | undefined {
+  if (typeof stack !== 'string') return undefined;
+  if (stack.length <= MAX_STACK) return stack;
+  const half = MAX_STACK / 2;
+  const end = stack.slice(-half);
+  return clip(stack, half) + `\n…[${stack.length - MAX_STACK} more]\n` + end.slice(end.indexOf('\n') + 1);
 }

@@ -18,6 +18,11 @@ import { MAX_RECORDED, type PreloadStub } from './protocol';
 
 type Stub = PreloadStub & Record<string, unknown>;
 
+/** The part of the Trusted Types API the snippet uses (not in TypeScript's DOM types yet). */
+interface TrustedWindow {
+  trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
+}
+
 ((w: Window & { tracebeam?: unknown }, d: Document) => {
   // A second copy of the snippet, or the SDK itself already here.
   if (w.tracebeam) return;
@@ -45,7 +50,17 @@ type Stub = PreloadStub & Record<string, unknown>;
     const sdk = d.createElement('script');
     Object.assign(sdk.dataset, data);
     sdk.async = true;
-    sdk.src = data.src;
+    // Under `require-trusted-types-for 'script'` a script's URL must be a TrustedScriptURL: a policy
+    // named `tracebeam` makes one where the page's `trusted-types` directive allows that name
+    // (https://w3c.github.io/trusted-types/dist/spec/#trusted-types-csp-directive); where it does
+    // not, createPolicy throws and the plain URL is tried, as without Trusted Types.
+    let src: unknown = data.src;
+    try {
+      src = (w as unknown as TrustedWindow).trustedTypes!.createPolicy('tracebeam', { createScriptURL: (url: string) => url }).createScriptURL(data.src);
+    } catch {
+      // No Trusted Types here, or no policy of that name allowed.
+    }
+    sdk.src = src as string;
     script!.after(sdk);
   }
 })(window, document);

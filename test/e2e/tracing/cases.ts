@@ -213,6 +213,71 @@ export const FETCH_CASES: Case[] = [
     },
   },
   {
+    name: 'an init whose members are inherited: a class with getters, and Object.create',
+    run: async (h) => {
+      class Init {
+        get method() {
+          return 'POST';
+        }
+        get body() {
+          return 'from a getter';
+        }
+        get headers() {
+          return { 'x-app': 'getter', 'content-type': 'text/plain' };
+        }
+      }
+      const proto = { method: 'PUT', body: 'inherited', headers: new Headers({ 'x-app': 'proto' }) };
+      return [await h.fetch('/api/echo', new Init()), await h.fetch('/api/echo', Object.create(proto)), await h.fetch(new Request('/api/echo', { headers: { 'x-from': 'request' } }), Object.create({ method: 'PATCH', body: 'x' }))];
+    },
+  },
+  {
+    name: 'an init member read once, as natively',
+    run: async (h) => {
+      let reads = 0;
+      const init = {
+        get method() {
+          reads++;
+          return 'POST';
+        },
+        body: 'counted',
+      };
+      return { result: await h.fetch('/api/echo', init), reads };
+    },
+  },
+  {
+    name: 'a Request with a referrer policy or an empty referrer, with an init',
+    run: async (h) => [
+      await h.fetch(new Request('/api/echo', { referrerPolicy: 'no-referrer' }), {}),
+      await h.fetch(new Request('/api/echo', { referrer: '' }), {}),
+      await h.fetch(new Request('/api/echo', { referrerPolicy: 'origin' }), { headers: undefined }),
+      await h.fetch(new Request('/api/echo', { referrerPolicy: 'no-referrer' }), { method: 'GET' }),
+      await h.fetch(new Request('/api/echo', { referrer: '' }), { headers: { 'x-app': '1' } }),
+      await h.fetch(new Request('/api/echo', { referrerPolicy: 'no-referrer' }), { referrerPolicy: 'unsafe-url' }),
+    ],
+  },
+  {
+    name: 'a Request from another realm (an iframe), with a body and headers',
+    run: async (h) => {
+      const frame = document.createElement('iframe');
+      document.body.append(frame);
+      const Other = (frame.contentWindow as unknown as { Request: typeof Request }).Request;
+      const make = () => new Other(location.origin + '/api/echo?realm=1', { method: 'POST', body: 'from the iframe', headers: { 'x-app': 'iframe' } });
+      const results = [await h.fetch(make()), await h.fetch(make(), { method: 'PUT' }), await h.fetch(make(), { headers: { 'x-app': 'init' } })];
+      frame.remove();
+      return results;
+    },
+  },
+  {
+    name: 'an init that is no object rejects with a TypeError',
+    run: async (h) => [await h.fetch('/api/echo', 5), await h.fetch('/api/echo', 'POST'), await h.fetch('/api/echo', true), await h.fetch('/api/echo', Symbol('s')), await h.fetch('/api/echo', 0n)],
+  },
+  { name: 'an init that is a function', run: (h) => h.fetch('/api/echo', Object.assign(() => 1, { method: 'POST', body: 'fn' })) },
+  { name: 'a same-origin redirect to another origin', run: (h, c) => h.fetch('/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
+  {
+    name: 'fetch prints as native code',
+    run: () => [String(fetch), fetch.toString(), fetch.toString.toString().includes('[native code]'), Object.keys(fetch), typeof fetch.toString],
+  },
+  {
     name: 'what fetch returns, and what fetch is',
     run: async (h) => {
       const promise = fetch('/api/echo');
@@ -397,6 +462,15 @@ export const XHR_CASES: Case[] = [
       return h
         .xhr('GET', '/api/echo', { configure: (x: XMLHttpRequest) => ((xhr = x), x.overrideMimeType('text/plain')) })
         .then((state: object) => ({ ...state, headers: xhr.getAllResponseHeaders().split('\r\n').filter((line) => !line.startsWith('date')) }));
+    },
+  },
+  { name: 'a same-origin redirect to another origin', run: (h, c) => h.xhr('GET', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
+  { name: 'a same-origin redirect to another origin, with upload listeners', run: (h, c) => h.xhr('POST', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1'), { body: 'x', upload: true }) },
+  {
+    name: 'the patched methods print as native code',
+    run: () => {
+      const proto = XMLHttpRequest.prototype;
+      return [proto.open, proto.send, proto.setRequestHeader].map((f) => [String(f), f.toString(), Object.keys(f)]);
     },
   },
   {
