@@ -1,10 +1,7 @@
 import { defineConfig } from '@playwright/test';
-// @ts-expect-error: a plain .mjs helper shared with the test runner script
-import { findChromium, HOW_TO_GET_ONE } from './scripts/chromium.mjs';
+import base from './playwright.config';
 
-const executablePath: string | undefined = findChromium();
-if (!executablePath) throw new Error(HOW_TO_GET_ONE);
-
+// The consumer apps, in the same Chromium as the browser tests, one at a time.
 export default defineConfig({
   testDir: 'test/consumers',
   testMatch: '**/*.spec.ts',
@@ -14,21 +11,5 @@ export default defineConfig({
   // Each app installs from the registry and builds for production before its tests.
   timeout: 60_000,
   reporter: [['list'], ['json', { outputFile: 'test-results/consumers.json' }]],
-  use: {
-    headless: true,
-    trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath,
-      // Without the background-networking flags Chromium keeps dialling out, and this network is closed.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
-  },
+  use: base.use,
 });

@@ -1,4 +1,4 @@
-// `npm run test:consumers` (and a step of `npm test`): the package as users get it. `npm pack`, then
+// `npm run test:package` (and a step of `npm test`): the package as users get it. `npm pack`, then
 //   - @arethetypeswrong/cli on the tarball and publint on its unpacked files: no problem reported;
 //   - TypeScript consumers: the tarball installed into a fresh folder, and a program that uses every
 //     entry compiled under moduleResolution bundler, node16 and nodenext, as ESM and as CommonJS,
