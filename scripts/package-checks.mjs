@@ -114,5 +114,5 @@ const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
 mkdirSync(join(root, 'test-results'), { recursive: true });
 writeFileSync(join(root, 'test-results', 'package-checks.json'), JSON.stringify({ passed, failed, results }, null, 2));
-console.log(`consumers: ${passed} passed, ${failed} failed`);
+console.log(`package checks: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
