@@ -57,14 +57,14 @@ export function createOutbox(
 ): Outbox {
   const key = PREFIX + newTraceId();
 
-  /** Writes the events under `name`; where they do not fit, the oldest non-errors go first. */
-  function write(store: Storage, name: string, entries: readonly Entry[], dropped = 0): void {
+  /** Writes the events under this page's key; where they do not fit, the oldest non-errors go first. */
+  function write(store: Storage, entries: readonly Entry[]): void {
     let kept = fit(entries, OUTBOX_MAX_CHARS);
     for (let attempt = 0; ; attempt++) {
       try {
         const events = kept.map((entry) => entry.json);
-        const gone = dropped + entries.length - kept.length;
-        return store.setItem(name, `{"v":1,"sink":${JSON.stringify(sink)},"saved":${now()},"dropped":${gone},"events":[${events}]}`);
+        const gone = entries.length - kept.length;
+        return store.setItem(key, `{"v":1,"sink":${JSON.stringify(sink)},"saved":${now()},"dropped":${gone},"events":[${events}]}`);
       } catch (error) {
         // A full storage (the app's own data, the quota): half as much, twice at most.
         if (attempt === 2) throw error;
@@ -95,7 +95,7 @@ export function createOutbox(
   return {
     save(entries) {
       try {
-        if (entries.length) write(storage(), key, entries);
+        if (entries.length) write(storage(), entries);
         else storage().removeItem(key);
         return true;
       } catch {
@@ -122,7 +122,12 @@ export function createOutbox(
             const count = take(store, name, taken);
             if (count < 0) return;
             dropped += count;
-            return new Promise<void>((release) => claimed.push(() => (store.removeItem(name), release())));
+            return new Promise<void>((release) =>
+              claimed.push(() => {
+                store.removeItem(name);
+                release();
+              }),
+            );
           };
           if (!locks?.request) claim();
           // `ifAvailable`: a key another tab holds is that tab's. The lock is held until `settle`.

@@ -71,17 +71,15 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   const changed = (): void => controller.waiting(queue.entries.length, queue.bytes);
   const enqueue = (entries: Entry[], front?: boolean): void => void (dropped += queue.add(entries, front));
 
-  function unconfirmed(): Entry[] {
-    const all = new Set(beaconed);
-    for (const batch of inFlight.keys()) batch.forEach((entry) => all.add(entry));
-    queue.entries.forEach((entry) => all.add(entry));
-    return [...all];
-  }
+  const flying = (): Entry[] => [...inFlight.keys()].flat();
+
+  /** In flight, left by beacon, or waiting: each once. */
+  const unconfirmed = (): Entry[] => [...new Set([...beaconed, ...flying(), ...queue.entries])];
 
   /** Entries of a batch in flight come back with its answer, not from anywhere else. */
   function notFlying(entries: Entry[]): Entry[] {
-    const flying = new Set([...inFlight.keys()].flat());
-    return entries.filter((entry) => !flying.has(entry));
+    const out = new Set(flying());
+    return entries.filter((entry) => !out.has(entry));
   }
 
   function save(): void {
@@ -100,8 +98,9 @@ export function createDelivery(o: DeliveryOptions): Delivery {
 
   /** Restored events are safe once none of them waits for confirmation. */
   function settleIfConfirmed(): void {
+    if (!restoring) return;
     const waiting = new Set(unconfirmed());
-    if (restoring && !restoring.entries.some((entry) => waiting.has(entry))) settle();
+    if (!restoring.entries.some((entry) => waiting.has(entry))) settle();
   }
 
   /** Starts one batch, if one waits and fewer than MAX_IN_FLIGHT are out. */
@@ -121,7 +120,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       batch.forEach((entry) => beaconed.delete(entry));
       o.debug(`${result} ${batch.length} events (${reason})`);
       controller.recovered();
-      if (restoring) settleIfConfirmed();
+      settleIfConfirmed();
       if (stored) save();
       changed();
       return true;
@@ -139,8 +138,10 @@ export function createDelivery(o: DeliveryOptions): Delivery {
    */
   function exit(): void {
     const waiting = queue.take(Infinity, Infinity);
-    const flying = [...inFlight.keys()].flat().filter((entry) => !beaconed.has(entry));
-    const entries = flying.concat(waiting).sort((a, b) => +b.isError - +a.isError);
+    const entries = flying()
+      .filter((entry) => !beaconed.has(entry))
+      .concat(waiting)
+      .sort((a, b) => +b.isError - +a.isError);
     for (const { entries: sent, bytes, answer } of sender.exit(entries, exitRoom)) {
       exitRoom -= bytes;
       sent.forEach((entry) => beaconed.add(entry));

@@ -35,10 +35,10 @@ export function createFlushController(limits: FlushLimits, flush: (reason: Flush
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
+      // While hidden every event already left at once (see `setHidden`); a retry stays due, and runs on return.
+      if (hidden) return;
       if (reason === 'retry') retryAt = undefined;
-      // While hidden every event already left at once (see `setHidden`); a retry runs on return.
-      if (hidden) retryAt = reason === 'retry' ? now() : retryAt;
-      else flush(reason);
+      flush(reason);
     }, ms);
     // In Node and edge runtimes a pending flush must not keep the process alive.
     (timer as { unref?: () => void }).unref?.();
