@@ -10,6 +10,14 @@ import { closeServers, listen } from '../servers';
 
 export { closeServers };
 
+/** A Workers-style execution context (or a Next.js fetch event) that keeps what it was handed. */
+export type Ctx = { waitUntil(promise: Promise<unknown>): void; promises: Promise<unknown>[] };
+
+export function context(): Ctx {
+  const promises: Promise<unknown>[] = [];
+  return { promises, waitUntil: (promise) => void promises.push(promise) };
+}
+
 /** Polls `check` until it holds, for at most `timeoutMs`. */
 export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextMiddleware, type NextResponseLike } from '../../../src/edge/index';
-import { SPAN, TRACE, TRACEPARENT, closeServers, startSink, type Sink } from './helpers';
+import { SPAN, TRACE, TRACEPARENT, closeServers, context, startSink, type Ctx, type Sink } from './helpers';
 
 /** What `NextResponse.next()` was given, and a response like the one it makes. */
 function fakeNextResponse(): NextResponseLike & { forwarded: Array<Headers | undefined> } {
@@ -12,11 +12,6 @@ function fakeNextResponse(): NextResponseLike & { forwarded: Array<Headers | und
       return new Response(null, { headers: { 'x-middleware-next': '1' } });
     },
   };
-}
-
-function fetchEvent() {
-  const promises: Promise<unknown>[] = [];
-  return { promises, waitUntil: (promise: Promise<unknown>) => void promises.push(promise) };
 }
 
 let sink: Sink;
@@ -35,7 +30,7 @@ describe('nextMiddleware', () => {
   it('goes on to the route with this hop’s trace headers, and sets x-trace-id on the response', async () => {
     const NextResponse = fakeNextResponse();
     const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' });
-    const event = fetchEvent();
+    const event = context();
     const response = await middleware(request({ traceparent: TRACEPARENT, tracestate: 'rojo=1', cookie: 'a=b' }), event);
 
     const headers = NextResponse.forwarded[0]!;
@@ -57,11 +52,11 @@ describe('nextMiddleware', () => {
 
   it('uses what the app’s middleware returns, and hands it the telemetry', async () => {
     const NextResponse = fakeNextResponse();
-    const middleware = nextMiddleware<Request, ReturnType<typeof fetchEvent>>(NextResponse, { sink: sink.url, service: 'web' }, (incoming, _event, telemetry) => {
+    const middleware = nextMiddleware<Request, Ctx>(NextResponse, { sink: sink.url, service: 'web' }, (incoming, _event, telemetry) => {
       telemetry.log('info', 'redirected', { from: new URL(incoming.url).pathname });
       return Response.redirect('https://app.example.com/login', 307);
     });
-    const event = fetchEvent();
+    const event = context();
     const response = await middleware(request({ 'x-trace-id': TRACE }), event);
     expect(response.status).toBe(307);
     expect(response.headers.get('x-trace-id')).toBe(TRACE);
@@ -76,7 +71,7 @@ describe('nextMiddleware', () => {
   it('goes on to the route when the app’s middleware returns nothing', async () => {
     const NextResponse = fakeNextResponse();
     const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' }, async () => undefined);
-    await middleware(request(), fetchEvent());
+    await middleware(request(), context());
     expect(NextResponse.forwarded[0]!.get('traceparent')).toMatch(/^00-/);
   });
 
@@ -84,7 +79,7 @@ describe('nextMiddleware', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const NextResponse = fakeNextResponse();
     const middleware = nextMiddleware(NextResponse, { sink: 'not a url', service: 'web' });
-    const event = fetchEvent();
+    const event = context();
     const response = await middleware(request({ traceparent: TRACEPARENT }), event);
     expect(NextResponse.forwarded[0]!.get('traceparent')).toBe(TRACEPARENT);
     expect(response.headers.has('x-trace-id')).toBe(false);
@@ -98,7 +93,7 @@ describe('nextMiddleware', () => {
   ])('never traces a request to %s, whatever the matcher lets through', async (_case, target) => {
     const NextResponse = fakeNextResponse();
     const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' });
-    const event = fetchEvent();
+    const event = context();
     const response = await middleware(new Request(target(new URL(sink.url)), { method: 'POST', body: '{"events":[]}', headers: { traceparent: TRACEPARENT } }), event);
     // Passed on as it came: no hop, no trace headers, no event to feed back into the sink.
     expect(NextResponse.forwarded[0]!.get('traceparent')).toBe(TRACEPARENT);
@@ -111,7 +106,7 @@ describe('nextMiddleware', () => {
   it('still traces the app’s other paths on the same server', async () => {
     const NextResponse = fakeNextResponse();
     const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' });
-    const event = fetchEvent();
+    const event = context();
     const page = new URL(sink.url);
     page.hostname = 'localhost';
     page.pathname = '/cart';

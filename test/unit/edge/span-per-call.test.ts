@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withTelemetry, type RequestTelemetry } from '../../../src/edge/index';
 import { listen } from '../servers';
-import { HEX16, SPAN, TRACE, TRACEPARENT, closeServers, header, startOrigin, startSink, type Sink } from './helpers';
+import { HEX16, SPAN, TRACE, TRACEPARENT, closeServers, context, header, startOrigin, startSink, type Ctx, type Sink } from './helpers';
 
 let sink: Sink;
 let origin: Awaited<ReturnType<typeof startOrigin>>;
@@ -22,12 +22,6 @@ afterEach(async () => {
 });
 
 afterAll(closeServers);
-
-type Ctx = { waitUntil(promise: Promise<unknown>): void; promises: Promise<unknown>[] };
-const context = (): Ctx => {
-  const promises: Promise<unknown>[] = [];
-  return { promises, waitUntil: (promise) => void promises.push(promise) };
-};
 
 const incoming = (path: string): Request => new Request(`https://shop.example.com${path}`, { headers: { traceparent: TRACEPARENT } });
 

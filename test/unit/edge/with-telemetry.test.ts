@@ -1,15 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTelemetry, type EdgeOptions, type RequestTelemetry } from '../../../src/edge/index';
-import { HEX16, HEX32, SPAN, TRACE, TRACEPARENT, closeServers, header, startOrigin, startSink, waitFor, type Sink } from './helpers';
-
-type Ctx = { waitUntil(promise: Promise<unknown>): void; promises: Promise<unknown>[] };
-
-/** A Workers-style execution context that keeps what it was handed. */
-function context(): Ctx {
-  const promises: Promise<unknown>[] = [];
-  return { promises, waitUntil: (promise) => void promises.push(promise) };
-}
+import { HEX16, HEX32, SPAN, TRACE, TRACEPARENT, closeServers, context, header, startOrigin, startSink, waitFor, type Ctx, type Sink } from './helpers';
 
 const settle = (ctx: Ctx): Promise<unknown> => Promise.all(ctx.promises);
 
