@@ -3,7 +3,7 @@
  * and whatever else `tracebeam trace` reads) as rows beside the client's events, with the same
  * field mapping, so the join by trace id runs in ClickHouse.
  */
-import type { LogObject } from '../records/fields';
+import { readLogLine } from '../records/scan';
 import type { ClickHouseClient } from './http';
 import { createTableSql, insertSql, rowTime, toRow } from './schema';
 
@@ -31,23 +31,17 @@ export async function ingestLines(
   let rows: string[] = [];
   let previousTime = 0;
   for await (const text of lines) {
-    const trimmed = text.trim();
-    if (trimmed === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
+    const read = readLogLine(text);
+    if (read === undefined) continue;
+    if (typeof read !== 'object') {
       counts.skipped += 1;
       continue;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      counts.skipped += 1;
-      continue;
-    }
+    const { value, trimmed } = read;
     // A line without a time sorts where its file put it, as `tracebeam trace` does, by the time before it.
-    const time = rowTime(value as LogObject, previousTime);
+    const time = rowTime(value, previousTime);
     previousTime = time;
-    rows.push(toRow(value as LogObject, trimmed, hash(trimmed), 'log', input, time));
+    rows.push(toRow(value, trimmed, hash(trimmed), 'log', input, time));
     counts.rows += 1;
     if (rows.length >= batch) {
       await client.query(insert, rows.join('\n'));

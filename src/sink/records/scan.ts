@@ -23,24 +23,29 @@ export async function scanLines(traceId: string | undefined, { input, label, lin
   let line = 0;
   for await (const text of lines) {
     line += 1;
-    const trimmed = text.trim();
-    if (trimmed === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      result.notJson += 1;
-      continue;
-    }
-    if (!isObject(value)) {
-      result.notObject += 1;
-      continue;
-    }
+    const read = readLogLine(text);
+    if (read === 'not_json') result.notJson += 1;
+    else if (read === 'not_object') result.notObject += 1;
+    if (typeof read !== 'object') continue;
+    const { value } = read;
     const record = toRecord(value, traceId, { label, input, line, previousTime });
     if (record !== undefined) result.records.push(record);
     previousTime = lineTime(value) ?? previousTime;
   }
   return result;
+}
+
+/** One line of a JSON log: its object and trimmed text, or why it holds none; a blank line is `undefined`. */
+export function readLogLine(text: string): { value: LogObject; trimmed: string } | 'not_json' | 'not_object' | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return 'not_json';
+  }
+  return isObject(value) ? { value, trimmed } : 'not_object';
 }
 
 /** The same for objects already in memory, such as the events a sink keeps. */
