@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { createApp, eventsIn, freePort, removeApp, ROOT, run, start, type Started } from './support';
+import { freePort } from '../free-port';
+import { createApp, eventsIn, removeApp, ROOT, run, start, type Started } from './support';
 
 /** The ```ts block under the README's "### Next.js middleware". */
 function readmeMiddleware(): string {

@@ -12,7 +12,8 @@ import { expect, test, type Page } from '@playwright/test';
 import type { TelemetryEvent } from 'tracebeam';
 import { jsonLines } from './demo/demo-process';
 import { modulePage, proxyTo, startPageServer, type PageServer } from './recipes/page-server';
-import { freePort, requirePython, startPython, type PythonServer } from './recipes/python';
+import { freePort } from '../free-port';
+import { requirePython, startPython, type PythonServer } from './recipes/python';
 // @ts-expect-error: the recipe is plain JavaScript, as users copy it
 import { createApp, loggerOptions } from '../../examples/express/server.mjs';
 import * as nextRoute from '../../examples/nextjs/app/api/log/route';

@@ -3,7 +3,6 @@
  * packages), on a free port of 127.0.0.1, their stdout collected as JSON log lines.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 const PYTHON = '/usr/bin/python3';
 const MODULES = ['django', 'fastapi', 'uvicorn', 'structlog'];
@@ -18,18 +17,6 @@ export function requirePython(): void {
         'Install them with: apt-get install -y python3-django python3-fastapi python3-uvicorn python3-structlog (.ci/run does).',
     );
   }
-}
-
-/** A port that was free a moment ago: the Python servers can not report the one they got. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface PythonServer {
