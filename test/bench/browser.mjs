@@ -1,5 +1,6 @@
-// Runs a benchmark page in headless Chromium: a 127.0.0.1 server serves dist/ and the page, the
-// page's module computes its figures and exposes them as `window.result`.
+// Runs a benchmark page in headless Chromium: a 127.0.0.1 server serves dist/, node_modules/, any
+// extra files the benchmark made, and the page, whose module computes its figures and exposes them
+// as `window.result` (runInChromium), or exposes functions the benchmark calls (openInChromium).
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join, normalize } from 'node:path';
@@ -8,7 +9,8 @@ import { ensureChromium } from '../../scripts/chromium.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-export async function runInChromium(moduleSource, { timeoutMs = 120_000 } = {}) {
+/** Opens the page; `files` maps extra paths to their JavaScript. Call `close()` when done. */
+export async function openInChromium(moduleSource, { files = {} } = {}) {
   const page = `<!doctype html><script type="importmap">{"imports":{"tracebeam":"/dist/index.mjs","web-vitals":"/node_modules/web-vitals/dist/web-vitals.js"}}</script>
 <script type="module">${moduleSource}</script>`;
   const server = createServer(async (req, res) => {
@@ -16,7 +18,7 @@ export async function runInChromium(moduleSource, { timeoutMs = 120_000 } = {}) 
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
     if (path === '/sink') return req.resume().on('end', () => res.writeHead(202).end());
     try {
-      const body = await readFile(normalize(join(ROOT, path)));
+      const body = files[path] ?? (await readFile(normalize(join(ROOT, path))));
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
     } catch {
       res.writeHead(404).end();
@@ -27,14 +29,22 @@ export async function runInChromium(moduleSource, { timeoutMs = 120_000 } = {}) 
     executablePath: ensureChromium(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  const tab = await browser.newPage();
+  await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+  const close = async () => {
+    await browser.close();
+    server.close();
+  };
+  return { tab, close };
+}
+
+export async function runInChromium(moduleSource, { timeoutMs = 120_000 } = {}) {
+  const { tab, close } = await openInChromium(moduleSource);
   try {
-    const tab = await browser.newPage();
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
     const handle = await tab.waitForFunction(() => window.result, null, { timeout: timeoutMs });
     return await handle.jsonValue();
   } finally {
-    await browser.close();
-    server.close();
+    await close();
   }
 }
 
