@@ -7,20 +7,20 @@
 const attributionOnDemand = (config) => ({ ...config, external: [...(config.external ?? []), 'web-vitals/attribution'] });
 
 module.exports = [
-  { name: 'createClient', path: 'dist/index.mjs', import: '{ createClient }', gzip: true, limit: '9051 B' /* target 2.5 kB */ },
+  { name: 'createClient', path: 'dist/index.mjs', import: '{ createClient }', gzip: true, limit: '9053 B' /* target 2.5 kB */ },
   {
     name: 'createClient + errors() + fetchTracing()',
     path: 'dist/index.mjs',
     import: '{ createClient, errors, fetchTracing }',
     gzip: true,
-    limit: '10659 B', // target 4 kB
+    limit: '10665 B', // target 4 kB
   },
   {
     name: 'edge: withTelemetry',
     path: 'dist/edge.mjs',
     import: '{ withTelemetry }',
     gzip: true,
-    limit: '3641 B',
+    limit: '4248 B', // target 3 KiB; redaction, the browser's own rule, is 0.6 kB of it
   },
   // tracebeam/otel adds at most 3 kB to the OpenTelemetry set it wraps: the first budget is that set
   // alone (zone.js included), the second the same with `otelTracing`, which also brings the XHR
@@ -46,7 +46,7 @@ module.exports = [
   },
   // tracebeam/react adds at most 1 kB to `init`: the same scenario without and with it, their limits
   // 1 kB apart (React, a peer dependency, is left out of both).
-  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: attributionOnDemand, gzip: true, limit: '14434 B' /* target 7.5 kB */ },
+  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: attributionOnDemand, gzip: true, limit: '14450 B' /* target 7.5 kB */ },
   {
     name: 'init + tracebeam/react',
     import: {
@@ -55,7 +55,7 @@ module.exports = [
     },
     modifyEsbuildConfig: attributionOnDemand,
     gzip: true,
-    limit: '15249 B',
+    limit: '15262 B',
   },
   // The files as they ship, not bundled again: the script tag (min+gzip) and the snippet a page
   // inlines (minified only: it sits in the HTML, compressed with the rest of the page).

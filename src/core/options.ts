@@ -34,7 +34,7 @@ const fail = (option: string, expected: string): never => {
  * client keeps can't change under it or throw later (a getter, a Proxy). Reading may throw here,
  * inside the caller's try.
  */
-function given(o: unknown): Record<string, unknown> {
+export function given(o: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (o && typeof o === 'object') {
     for (const key of Object.keys(o)) {

@@ -5,6 +5,7 @@
  */
 import { newTraceId } from '../core/ids';
 import { report } from '../core/logger';
+import { redactValue } from '../core/redact';
 import type { Attributes, CaptureInput, Level, TelemetryEvent } from '../core/types';
 import { edgeEvent, errorInfo } from './event';
 import { resolveEdgeOptions, type EdgeOptions, type EdgeResolved } from './options';
@@ -39,14 +40,15 @@ export function createRecorder(
 ): Recorder {
   let events: TelemetryEvent[] = [];
   let late: ((promise: Promise<void>) => void) | undefined;
-  const base = { service: options.service, release: options.release, environment: options.environment, trace_id: trace.traceId, span_id: trace.spanId };
+  const given = { service: options.service, release: options.release, environment: options.environment };
+  const base = { ...(options.redact ? redactValue(given) : given), trace_id: trace.traceId, span_id: trace.spanId };
 
   // Telemetry never throws into the handler: a failure (even in describing a strange thrown value)
   // costs at most the event.
   const record = (make: () => CaptureInput): void => {
     if (off) return;
     try {
-      const event = options.beforeSend(edgeEvent(make(), base));
+      const event = options.beforeSend(edgeEvent(make(), base, options.redact));
       if (event) events.push(event);
       late?.(flush());
     } catch (error) {

@@ -7,6 +7,7 @@
  */
 import { toEventName } from '../core/event';
 import { newTraceId } from '../core/ids';
+import { redactValue } from '../core/redact';
 import type { CaptureInput, ErrorInfo, TelemetryEvent } from '../core/types';
 import { SDK_NAME, SDK_VERSION } from '../core/version';
 
@@ -40,7 +41,12 @@ export function errorInfo(thrown: unknown, handled: boolean): ErrorInfo {
   };
 }
 
-export function edgeEvent(input: CaptureInput, base: EdgeBase): TelemetryEvent {
+/**
+ * With `redact`, what came from the app or the request (the error, the call, the attributes) is
+ * scrubbed as the browser scrubs it, key names included; `base` is the client's to scrub once.
+ */
+export function edgeEvent(input: CaptureInput, base: EdgeBase, redact: boolean): TelemetryEvent {
+  const scrub = <T>(value: T, key?: string): T => (redact ? redactValue(value, key) : value);
   // Fields left undefined are simply absent from the JSON.
   const event: TelemetryEvent = {
     id: newTraceId(),
@@ -51,11 +57,11 @@ export function edgeEvent(input: CaptureInput, base: EdgeBase): TelemetryEvent {
     // An outgoing call's event has the call's span, under the request's.
     span_id: input.span_id ?? base.span_id,
     parent_span_id: input.parent_span_id,
-    error: input.error,
-    http: input.http,
+    error: scrub(input.error),
+    http: scrub(input.http),
     sdk: { name: SDK_NAME, version: SDK_VERSION },
   };
   // The app's attributes never overwrite the wire format's fields: a clash is kept as `attr_<name>`.
-  for (const key in input.attributes) event[key in event ? 'attr_' + key : key] = plain(input.attributes[key]);
+  for (const key in input.attributes) event[key in event ? 'attr_' + key : key] = scrub(plain(input.attributes[key]), key);
   return event;
 }

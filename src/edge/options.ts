@@ -6,6 +6,7 @@
  * tenth of the 3 KB edge budget.
  */
 import { report } from '../core/logger';
+import { given } from '../core/options';
 import type { TelemetryEvent } from '../core/types';
 
 /** What `AsyncLocalStorage` offers that we use: a store that follows one request's async work. */
@@ -29,7 +30,12 @@ export interface EdgeOptions {
   propagateTo?: Array<string | RegExp>;
   /** Throw the handler's error on after logging it, instead of answering 500. */
   rethrow?: boolean;
-  /** Last look at every event; return null to drop it. */
+  /**
+   * Scrub emails, tokens, card numbers, secret query values and secret attribute keys from every
+   * event, as the browser client does (default true). `false` sends the app's values as given.
+   */
+  redact?: boolean;
+  /** Last look at every event (after redaction); return null to drop it. */
   beforeSend?: (event: TelemetryEvent) => TelemetryEvent | null;
   /**
    * The `AsyncLocalStorage` class, for runtimes that only offer it as an import (Cloudflare Workers
@@ -69,9 +75,11 @@ const httpUrl = (value: unknown): URL => {
  * a class) and left to the type checker: each check costs bytes of the 3 KB edge budget.
  */
 export function resolveEdgeOptions(input: EdgeOptions): [EdgeResolved, string?] {
-  const options = { correlationHeader: 'x-trace-id', propagateTo: [], beforeSend: <T>(event: T) => event, ...input } as EdgeResolved;
+  let options = { correlationHeader: 'x-trace-id', propagateTo: [], redact: true, beforeSend: <T>(event: T) => event } as unknown as EdgeResolved;
   let option: keyof typeof EXPECTED = 'service';
   try {
+    // An option given as undefined is an option not given; a hostile object fails here, as a wrong service.
+    options = { ...options, ...given(input) };
     if (typeof options.service !== 'string' || !options.service) throw option;
     option = 'sink';
     options.sink = httpUrl(options.sink).href;

@@ -64,6 +64,25 @@ describe('createEdgeClient', () => {
     expect(sink.requests).toHaveLength(0);
   });
 
+  it('an option given as undefined takes its default', async () => {
+    const client = createEdgeClient({ sink: sink.url, service: 'cron', correlationHeader: undefined, redact: undefined, beforeSend: undefined });
+    client.log('info', 'signup', { email: 'jane@example.com' });
+    await client.flush();
+    expect(sink.events).toMatchObject([{ event: 'signup', email: '[email]' }]);
+  });
+
+  it('options that throw when read: one console error and a client that does nothing', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const client = createEdgeClient(hostile as never);
+    client.log('info', 'ignored');
+    await expect(client.flush()).resolves.toBeUndefined();
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0][0]).toBe('[tracebeam] option `service` must be a non-empty string; telemetry is off.');
+    await sink.settled();
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('a beforeSend that throws costs the event, not the caller', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const client = createEdgeClient({

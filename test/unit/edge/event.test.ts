@@ -8,9 +8,9 @@ const check = createEventValidator();
 describe('edgeEvent', () => {
   it('builds events the sink schema accepts', () => {
     const events = [
-      edgeEvent({ level: 'info', event: 'http_request', parent_span_id: 'b7ad6b7169203331', http: { method: 'GET', url: '/', status_code: 200, duration_ms: 3 } }, base),
-      edgeEvent({ level: 'error', event: 'client_error', error: errorInfo(new Error('x'), false) }, { ...base, release: '1', environment: 'prod' }),
-      edgeEvent({ level: 'warn', event: 'Cart Loaded!', attributes: { a: 1, b: [1, 'x'], c: { d: null } } }, base),
+      edgeEvent({ level: 'info', event: 'http_request', parent_span_id: 'b7ad6b7169203331', http: { method: 'GET', url: '/', status_code: 200, duration_ms: 3 } }, base, true),
+      edgeEvent({ level: 'error', event: 'client_error', error: errorInfo(new Error('x'), false) }, { ...base, release: '1', environment: 'prod' }, true),
+      edgeEvent({ level: 'warn', event: 'Cart Loaded!', attributes: { a: 1, b: [1, 'x'], c: { d: null } } }, base, true),
     ];
     // What the sink checks is the JSON: fields left undefined are absent there.
     for (const event of events) expect(check(JSON.parse(JSON.stringify(event)))).toBeNull();
@@ -18,13 +18,13 @@ describe('edgeEvent', () => {
   });
 
   it('has a fresh id and a millisecond UTC timestamp on every event', () => {
-    const [a, b] = [edgeEvent({ level: 'info', event: 'x' }, base), edgeEvent({ level: 'info', event: 'x' }, base)];
+    const [a, b] = [edgeEvent({ level: 'info', event: 'x' }, base, true), edgeEvent({ level: 'info', event: 'x' }, base, true)];
     expect(a.id).not.toBe(b.id);
     expect(a.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('keeps clashing attributes as attr_<name>', () => {
-    const event = edgeEvent({ level: 'info', event: 'x', attributes: { trace_id: 'mine', service: 's', extra: true } }, base);
+    const event = edgeEvent({ level: 'info', event: 'x', attributes: { trace_id: 'mine', service: 's', extra: true } }, base, true);
     expect(event).toMatchObject({ trace_id: base.trace_id, attr_trace_id: 'mine', service: 'edge', attr_service: 's', extra: true });
   });
 });
