@@ -75,7 +75,7 @@ function virtualFile(block: CodeBlock, index: number): { name: string; text: str
 }
 
 /** Type-checks the blocks in one program and returns, per block, its errors with the page's line numbers. */
-export function typeCheck(toCheck: CodeBlock[]): Map<CodeBlock, string[]> {
+function typeCheck(toCheck: CodeBlock[]): Map<CodeBlock, string[]> {
   const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
   const options: ts.CompilerOptions = {
     ...config.options,
@@ -124,7 +124,7 @@ const USAGES: Record<string, string> = { sink: SINK_USAGE, trace: TRACE_USAGE, i
 const SCRIPTS = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 
 /** What is wrong with the npm and tracebeam commands of a shell block; other programs are the reader's. */
-export function shellProblems(body: string): string[] {
+function shellProblems(body: string): string[] {
   const problems: string[] = [];
   const commands = body
     .replace(/\\\n/g, ' ')
