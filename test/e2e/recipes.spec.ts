@@ -276,7 +276,7 @@ test('Next.js: the route handler is the sink, printing accepted events as JSON l
   expect(printed.map((line) => JSON.parse(line) as { id: string; trace_id: string })).toEqual([expect.objectContaining({ id: event.id, trace_id: event.trace_id })]);
 });
 
-test('docs/recipes.md shows the files these tests run, byte for byte', async () => {
+test('docs/recipes.md and docs/frameworks.md show the files the tests run, byte for byte', async () => {
   const { stdout } = await run(process.execPath, [join(ROOT, 'scripts/recipes-docs.mjs'), '--check']);
-  expect(stdout).toContain('shows the recipes as they are');
+  expect(stdout).toContain('show the recipes as they are');
 });
