@@ -19,5 +19,6 @@ export type {
   StackFrame,
   TelemetryEvent,
   TraceContext,
+  TraceSource,
   VitalInfo,
 } from './core/types';

@@ -3,9 +3,8 @@
  * outbox, session and interaction trace.
  */
 import { createCoreClient } from '../core/client';
-import { newTraceId } from '../core/ids';
 import type { Client, ClientOptions } from '../core/types';
-import { onNewTrace, pageLoadTrace } from './interaction-trace';
+import { followInteractions } from './interaction-trace';
 import { createOutbox } from './outbox';
 import { createSession } from './session';
 import { onVisibility } from './visibility';
@@ -20,9 +19,8 @@ export function createClient(options: ClientOptions): Client {
     pageUrl: () => location.href,
     sessionId: session.id,
     isSampled: session.isSampled,
-    initialTrace: pageLoadTrace(),
     onVisibility,
     outbox: createOutbox,
-    start: (client) => onNewTrace(() => (client.trace = { traceId: newTraceId(), flags: client.trace.flags })),
+    start: followInteractions,
   });
 }

@@ -5,7 +5,7 @@
  * of one click share one trace id.
  */
 import { newTraceId } from '../core/ids';
-import type { TraceContext } from '../core/types';
+import type { Client, TraceContext } from '../core/types';
 import { listen } from './listen';
 import { serverTraceparent } from './server-trace';
 
@@ -14,6 +14,14 @@ export function pageLoadTrace(): TraceContext {
   const server = serverTraceparent();
   // The server's span is the parent of what the page does, not a span of the page's own.
   return server ? { traceId: server.traceId, flags: server.flags } : { traceId: newTraceId(), flags: 1 };
+}
+
+/** Makes the interaction trace the client's trace source; returns what undoes it. */
+export function followInteractions(client: Client): () => void {
+  let current = pageLoadTrace();
+  const remove = client.addTraceSource(() => current);
+  const stop = onNewTrace(() => (current = { traceId: newTraceId(), flags: current.flags }));
+  return () => (stop(), remove());
 }
 
 /**

@@ -54,7 +54,7 @@ export function requestTracer(client: Client) {
     // The event is stamped with the request's start, so a timeline puts it before the server's lines.
     const time = Date.now();
     const start = performance.now();
-    const { traceId, flags, traceState } = client.trace;
+    const { traceId, flags, traceState } = client.currentTrace();
     const own = headers.get('traceparent');
     const { traceId: trace_id, spanId: span_id } = parseTraceparent(own) || { traceId, spanId: newSpanId() };
     let done: unknown;

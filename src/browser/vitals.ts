@@ -40,12 +40,12 @@ export function vitalsIntegration(reporters: Reporter[]): Integration {
       let stopped = false;
       // Integrations are set up at start, before any interaction: this is the page load's trace
       // (the server's, from <meta name="traceparent">, or the page's first).
-      const load = client.trace.traceId;
+      const load = client.currentTrace().traceId;
       // The trace current at each interaction, by its event's timeStamp. This capture listener was
       // added after the client's own, which renews the trace, so it reads the interaction's new one.
       const marks: Array<[time: number, traceId: string]> = [];
       const unlisten = listen(['click', 'submit', 'keydown'], (event) => {
-        marks.push([event.timeStamp, client.trace.traceId]) > MARKS && marks.shift();
+        marks.push([event.timeStamp, client.currentTrace().traceId]) > MARKS && marks.shift();
       });
       // An INP's entries are the events of one interaction (pointerdown, pointerup, click...);
       // their startTime is the event's timeStamp. The latest of them is the one that renewed the

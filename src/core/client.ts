@@ -14,7 +14,7 @@ import { normalize } from './serialize';
 import { createDelivery, type Outbox } from './transport/delivery';
 import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
 import { toEntry, type Entry } from './transport/queue';
-import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext } from './types';
+import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext, TraceSource } from './types';
 
 export interface Platform {
   /** The fetch to send with, captured before any integration patches the global one. */
@@ -26,7 +26,6 @@ export interface Platform {
   sessionId?: () => string | undefined;
   /** Whether this session keeps its non-error events, given `sampleRate`; a fresh draw by default. */
   isSampled?: (sampleRate: number) => boolean;
-  initialTrace?: TraceContext;
   /** Calls back with true when the page is hidden or leaving, false when it is back; returns an unsubscribe. */
   onVisibility?: (callback: (hidden: boolean) => void) => () => void;
   /** Where unconfirmed events wait for a later page (unless `persist: false`), given the absolute sink. */
@@ -131,7 +130,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   /** The SDK's own notice, past beforeSend: an app that drops events there still hears of these. */
   const describeDrops = (count: number): Entry =>
-    toEntry(stringify(build({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.trace.traceId, url: platform.pageUrl?.() })), true);
+    toEntry(stringify(build({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.currentTrace().traceId, url: platform.pageUrl?.() })), true);
 
   function noticeDropped(count: number): void {
     if (!count) return;
@@ -155,12 +154,32 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       }
     };
 
+  // Newest first; the client's own trace answers when none of them does.
+  const sources: TraceSource[] = [];
+  const ownTrace: TraceContext = { traceId: newTraceId(), flags: 1 };
+
   const client: Client = {
     options,
-    trace: platform.initialTrace ?? { traceId: newTraceId(), flags: 1 },
+    currentTrace(skip) {
+      for (const source of sources) {
+        if (source === skip) continue;
+        try {
+          const trace = source();
+          if (trace) return trace;
+        } catch {
+          // A source that fails is one that has no answer.
+        }
+      }
+      return ownTrace;
+    },
+    addTraceSource(source) {
+      sources.unshift(source);
+      // Not found, -1 becomes an index past the end: a second removal removes nothing.
+      return () => void sources.splice(sources.indexOf(source) >>> 0, 1);
+    },
     sampled,
     capture: guard((event: CaptureInput) => {
-      const { trace } = client;
+      const trace = client.currentTrace();
       if (stopped || (event.level !== 'error' && !sampled())) return;
       keep(
         {
@@ -186,7 +205,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     setContext: guard((next) => {
       context = { ...context, ...copyAttributes(next) };
     }),
-    traceId: () => client.trace.traceId,
+    traceId: () => client.currentTrace().traceId,
     flush: () => (deliver(), delivery.flush()),
     async shutdown() {
       if (stopped) return;

@@ -80,6 +80,9 @@ export interface CaptureInput {
   time?: number;
 }
 
+/** What a trace source answers when asked for the current trace: undefined leaves it to older sources. */
+export type TraceSource = () => TraceContext | undefined;
+
 /** The trace that events are stamped with and requests are parented to. */
 export interface TraceContext {
   traceId: string;
@@ -170,8 +173,14 @@ export interface Client {
 
   /** For integrations: records an event with the fields they know. */
   capture(input: CaptureInput): void;
-  /** For integrations: the current trace, replaced at page load, route changes and interactions. */
-  trace: TraceContext;
+  /**
+   * For integrations: the trace events are stamped with and requests are parented to, the answer of
+   * the newest trace source that has one (the page's interaction trace; OpenTelemetry's active span),
+   * else the client's own. `skip` is left out of the asking: a source that wraps the others asks so.
+   */
+  currentTrace(skip?: TraceSource): TraceContext;
+  /** For integrations: asks `source` first from now on; returns what removes it. */
+  addTraceSource(source: TraceSource): () => void;
   /** For integrations: the options with defaults filled in. */
   readonly options: Readonly<ResolvedOptions>;
   /** For integrations: whether this session keeps its non-error events (`sampleRate`, decided once per session). */

@@ -89,7 +89,7 @@ export function otelTracing(options: OtelTracingOptions = {}): OtelTracing {
         unbridge();
         void ours.shutdown();
         provider = undefined;
-        active.restore();
+        active.remove();
       };
     },
   };

@@ -47,7 +47,8 @@ export function orInert(client: Client | null | undefined): Client {
     traceId: () => '',
     flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
-    trace: { traceId: '', flags: 0 },
+    currentTrace: () => ({ traceId: '', flags: 0 }),
+    addTraceSource: () => nothing,
     options: {} as Client['options'],
   };
 }

@@ -40,7 +40,7 @@ function install(propagateTo: Array<string | RegExp> = []) {
   const events: CaptureInput[] = [];
   const client = {
     options: { sink: 'http://localhost:3000/api/log', propagateTo, correlationHeader: 'x-trace-id' },
-    trace: { traceId: TRACE, flags: 1 },
+    currentTrace: () => ({ traceId: TRACE, flags: 1 }),
     capture: (event: CaptureInput) => void events.push(event),
   } as unknown as Client;
   teardown = fetchTracing().setup(client);
@@ -203,7 +203,7 @@ describe('fetchTracing', () => {
     let calls: Array<{ self: unknown; args: unknown[] }>;
     let answer: unknown;
     afterEach(() => void (globalThis.fetch = original));
-    function installOver(trace: unknown = { traceId: TRACE, flags: 1 }) {
+    function installOver(currentTrace: () => unknown = () => ({ traceId: TRACE, flags: 1 })) {
       calls = [];
       answer = Promise.resolve(new Response('ok'));
       globalThis.fetch = function (this: unknown, ...args: unknown[]) {
@@ -213,8 +213,8 @@ describe('fetchTracing', () => {
       const client = {
         options: { sink: 'http://localhost:3000/api/log', propagateTo: [], correlationHeader: 'x-trace-id' },
         capture: () => {},
+        currentTrace,
       } as unknown as Client;
-      Object.defineProperty(client, 'trace', typeof trace === 'function' ? { get: trace as () => unknown } : { value: trace });
       teardown = fetchTracing().setup(client);
     }
 

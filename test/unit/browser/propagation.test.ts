@@ -8,12 +8,14 @@ const CALLER = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 function fakeClient(trace: TraceContext = { traceId: TRACE, flags: 1 }, propagateTo: Array<string | RegExp> = []) {
   const events: CaptureInput[] = [];
+  // The client's trace source, which the test moves on as a click would.
+  const current = { trace };
   const client = {
     options: { sink: 'https://logs.test/api/log?key=1', propagateTo, correlationHeader: 'x-trace-id' },
-    trace,
+    currentTrace: () => current.trace,
     capture: (event: CaptureInput) => void events.push(event),
   } as unknown as Client;
-  return { client, events };
+  return { client, events, current };
 }
 
 /** Starts one request with `own` as the caller's headers; returns what was added and the end function. */
@@ -133,9 +135,9 @@ describe('requestTracer', () => {
   });
 
   it('reads the current trace at the start of each request', () => {
-    const { client } = fakeClient();
+    const { client, current } = fakeClient();
     const before = start(client, '/api/a').added['x-trace-id'];
-    client.trace = { traceId: 'f'.repeat(32), flags: 1 };
+    current.trace = { traceId: 'f'.repeat(32), flags: 1 };
     expect([before, start(client, '/api/a').added['x-trace-id']]).toEqual([TRACE, 'f'.repeat(32)]);
   });
 

@@ -27,8 +27,10 @@ const LOAD = 'a'.repeat(32);
 
 function fakeClient() {
   const captured: Array<Partial<TelemetryEvent>> = [];
-  const client = { trace: { traceId: LOAD, flags: 1 }, capture: (event: Partial<TelemetryEvent>) => captured.push(event) };
-  return { client: client as unknown as Client, captured };
+  // The client's trace source, which the test moves on as a click would.
+  const current = { trace: { traceId: LOAD, flags: 1 } };
+  const client = { currentTrace: () => current.trace, capture: (event: Partial<TelemetryEvent>) => captured.push(event) };
+  return { client: client as unknown as Client, captured, current };
 }
 
 const metric = (name: string, extra: object = {}) => ({
@@ -92,9 +94,9 @@ describe('webVitals', () => {
 
   it('puts LCP, FCP, TTFB and CLS in the page load trace, whatever trace is current when they are reported', () => {
     reporters.clear();
-    const { client, captured } = fakeClient();
+    const { client, captured, current } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
-    client.trace = { traceId: 'b'.repeat(32), flags: 1 };
+    current.trace = { traceId: 'b'.repeat(32), flags: 1 };
     dispatchEvent(new MouseEvent('click'));
     for (const name of ['LCP', 'FCP', 'TTFB', 'CLS']) reporters.get(name)!(metric(name));
     expect(captured.map((event) => event.trace_id)).toEqual([LOAD, LOAD, LOAD, LOAD]);
@@ -103,12 +105,12 @@ describe('webVitals', () => {
 
   it('puts INP in the trace of the interaction it measured, found by its entries\' start times', () => {
     reporters.clear();
-    const { client, captured } = fakeClient();
+    const { client, captured, current } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
     const clicks: number[] = [];
     for (const id of ['1', '2', '3']) {
       // The client renews the trace before the integration hears the click, as in a page.
-      client.trace = { traceId: id.repeat(32), flags: 1 };
+      current.trace = { traceId: id.repeat(32), flags: 1 };
       const click = new MouseEvent('click');
       dispatchEvent(click);
       clicks.push(click.timeStamp);

@@ -52,9 +52,7 @@ function install(propagateTo: Array<string | RegExp> = [], trace: () => unknown 
   const events: CaptureInput[] = [];
   const client = {
     options: { sink: page.origin + '/api/log', propagateTo, correlationHeader: 'x-trace-id' },
-    get trace() {
-      return trace();
-    },
+    currentTrace: trace,
     capture: (event: CaptureInput) => void events.push(event),
   } as unknown as Client;
   teardown = xhrTracing().setup(client);

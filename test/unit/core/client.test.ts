@@ -76,11 +76,11 @@ describe('client', () => {
     expect(JSON.stringify(fake.calls[0].events)).not.toContain('jane@');
   });
 
-  it('stamps events with the current trace, which integrations may replace', async () => {
+  it('stamps events with the current trace, which trace sources may answer', async () => {
     const { client, fake } = setup();
     const first = client.traceId();
     client.log('info', 'a');
-    client.trace = { traceId: 'f'.repeat(32), flags: 1 };
+    client.addTraceSource(() => ({ traceId: 'f'.repeat(32), flags: 1 }));
     client.log('info', 'b');
     client.capture({ level: 'info', event: 'http_request', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) });
     await client.flush();
@@ -89,6 +89,31 @@ describe('client', () => {
       ['f'.repeat(32), undefined],
       ['a'.repeat(32), 'b'.repeat(16)],
     ]);
+  });
+
+  it('asks the newest trace source first; undefined or a throw leaves it to older ones, then to its own', () => {
+    const { client } = setup();
+    const own = client.currentTrace();
+    const trace = (digit: string) => ({ traceId: digit.repeat(32), flags: 1 });
+    let answer: ReturnType<typeof trace> | undefined = trace('a');
+    const removeOlder = client.addTraceSource(() => trace('b'));
+    const newer = () => answer;
+    const removeNewer = client.addTraceSource(newer);
+    client.addTraceSource(() => {
+      throw new Error('a broken source');
+    });
+    expect(client.currentTrace()).toEqual(trace('a'));
+    // What a source that wraps the others asks.
+    expect(client.currentTrace(newer)).toEqual(trace('b'));
+    answer = undefined;
+    expect(client.traceId()).toBe('b'.repeat(32));
+    removeOlder();
+    removeOlder();
+    expect(client.currentTrace()).toBe(own);
+    answer = trace('c');
+    expect(client.traceId()).toBe('c'.repeat(32));
+    removeNewer();
+    expect(client.currentTrace()).toBe(own);
   });
 
   it('scrubs personal data and secrets by default, before beforeSend sees the event', async () => {

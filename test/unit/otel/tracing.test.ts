@@ -17,12 +17,14 @@ afterEach(async () => {
 function start(options: Partial<ClientOptions> = {}, platform: { isSampled?: (rate: number) => boolean } = {}) {
   const fake = recordingFetch(202);
   const otel = otelTracing({ contextManager: 'stack' });
+  // The interaction trace, as the browser client registers it; a test moves it on as a click would.
+  const interaction = { trace: { traceId: INTERACTION, flags: 1 } };
   client = createCoreClient({ sink: 'https://logs.test/api/log', service: 'web', integrations: [otel], ...options } as ClientOptions, {
     fetch: fake.fetch,
-    initialTrace: { traceId: INTERACTION, flags: 1 },
+    start: (started) => started.addTraceSource(() => interaction.trace),
     ...platform,
   });
-  return { client, otel, fake };
+  return { client, otel, fake, interaction };
 }
 
 const byName = (events: TelemetryEvent[], name: string) => events.find((e) => (e.span as { name?: string } | undefined)?.name === name || e.event === name)!;
@@ -56,14 +58,14 @@ describe('otelTracing', () => {
   });
 
   it('starts root spans in the interaction trace that is current when they start', async () => {
-    const { client, otel, fake } = start();
+    const { client, otel, fake, interaction } = start();
     const next = 'a'.repeat(31) + 'b';
     // What the browser client does at a click or a route change.
-    client.trace = { traceId: next, flags: 1 };
+    interaction.trace = { traceId: next, flags: 1 };
     expect(client.traceId()).toBe(next);
     otel.tracer.startActiveSpan('click', (span) => {
       expect(client.traceId()).toBe(next);
-      expect(client.trace.spanId).toBe(span.spanContext().spanId);
+      expect(client.currentTrace().spanId).toBe(span.spanContext().spanId);
       span.end();
     });
     await client.flush();
@@ -97,11 +99,17 @@ describe('otelTracing', () => {
     expect(fake.events().map((e) => [e.event, e.level, (e.span as { name: string }).name])).toEqual([['span', 'error', 'broken']]);
   });
 
-  it('undoes everything at shutdown: client.trace is a plain property again and the globals are released', async () => {
-    const { client } = start();
+  it('undoes everything at shutdown: the active span no longer answers for the client and the globals are released', async () => {
+    const { client, otel } = start();
     expect(trace.getTracerProvider().getTracer('x').startSpan('probe').isRecording()).toBe(true);
+    const active = context.with(trace.setSpan(context.active(), otel.tracer.startSpan('open')), () => client.currentTrace());
+    expect(active).toMatchObject({ traceId: INTERACTION, spanId: expect.stringMatching(/^[0-9a-f]{16}$/) });
     await client.shutdown();
-    expect(Object.getOwnPropertyDescriptor(client, 'trace')).toMatchObject({ value: { traceId: INTERACTION }, writable: true });
+    // A span context made active by hand, as an app's own tracer would: the client asks it no more.
+    const span = trace.wrapSpanContext({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 });
+    const inside = context.with(trace.setSpan(ROOT_CONTEXT, span), () => client.currentTrace());
+    expect(inside.traceId).not.toBe('c'.repeat(32));
+    expect(inside).toEqual(client.currentTrace());
     expect(trace.getTracerProvider().getTracer('x').startSpan('probe').isRecording()).toBe(false);
     expect(propagation.fields()).toEqual([]);
     expect(context.active()).toBe(ROOT_CONTEXT);
