@@ -221,7 +221,7 @@ describe('delivery: retries', () => {
     add(d, 'good');
     await d.flush();
     expect(names(fake)).toEqual(['bad', 'good']);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('the sink refused 1 events (manual)'), '');
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the sink refused 1 events (count)'), '');
   });
 
   it('runs a retry that fell due while the page was hidden as soon as it is visible again', async () => {
