@@ -83,3 +83,17 @@ test('bundled with the development condition, debug: true explains the client an
   expect(lines.slice(1)).toEqual(['debug: [tracebeam] queued info checkout_started (1 values redacted)', 'info: [tracebeam] sent 1 events (manual): checkout_started']);
   await expect.poll(() => app.events().map((event) => event.event)).toEqual(['checkout_started']);
 });
+
+test('the script tag has a development build too: tracebeam.development.js explains, tracebeam.min.js says the note', async ({ app, page: tab }) => {
+  const lines: Record<string, string[]> = {};
+  for (const file of ['tracebeam.development.js', 'tracebeam.min.js']) {
+    const seen: string[] = (lines[file] = []);
+    const listener = (message: ConsoleMessage) => void (message.text().startsWith('[tracebeam]') && seen.push(`${message.type()}: ${message.text().trim()}`));
+    tab.on('console', listener);
+    await tab.goto(app.page(`<!doctype html><html><head><script src="/dist/${file}" data-sink="/api/log" data-service="web" data-debug="true"></script></head><body>tag</body></html>`));
+    await tab.evaluate(() => (window as unknown as { tracebeam: { flush(): Promise<void> } }).tracebeam.flush());
+    tab.off('console', listener);
+  }
+  expect(lines['tracebeam.development.js'][0]).toMatch(/^info: \[tracebeam\] debug on: service web, .*integrations errors, fetchTracing, xhrTracing, webVitals;/);
+  expect(lines['tracebeam.min.js']).toEqual([`info: [tracebeam] ${NOTE}: export condition \`development\` (Vite, webpack dev) or tracebeam.development.js`]);
+});

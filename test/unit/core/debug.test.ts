@@ -134,7 +134,7 @@ describe('debug: true, development build', () => {
     await client.shutdown();
     vi.unstubAllGlobals();
     expect(lines()).toContain(
-      'debug: [tracebeam] held back client_error Error by the storm limit (5 of one error per 50 s); an errors_suppressed event will count them',
+      'debug: [tracebeam] held back client_error Error by the storm limit (5 of one error at once, then one per 10 s); an errors_suppressed event will count them',
     );
   });
 
