@@ -1,5 +1,7 @@
 // One build for every entry: ESM and CommonJS for bundlers and Node, an IIFE for the script tag.
-// Types come from `tsc -p tsconfig.build.json` (see the build script).
+// The browser entries once more as `*.development.mjs` (and the script tag as tracebeam.development.js),
+// with `__DEV__` true: what `debug: true` prints. Everywhere else `__DEV__` is false, and rollup drops
+// the code behind it. Types come from `tsc -p tsconfig.build.json` (see the build script).
 import { readFileSync, rmSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
@@ -28,14 +30,17 @@ const entries = {
   'otel/otlp': 'src/otel/otlp/transport.ts',
 };
 
+/** The entries that run in a page, built a second time for the `development` export condition. */
+const browserEntries = Object.fromEntries(Object.entries(entries).filter(([name]) => !['edge', 'sink'].includes(name)));
+
 // Dependencies stay imports in the library builds; the app's bundler resolves them once.
 const external = [
   ...Object.keys(pkg.dependencies ?? {}),
   ...Object.keys(pkg.peerDependencies ?? {}),
 ].map((name) => new RegExp(`^${name}(/|$)`));
 
-const plugins = () => [
-  replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(pkg.version) } }),
+const plugins = ({ dev = false } = {}) => [
+  replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(pkg.version), __DEV__: String(dev) } }),
   json({ preferConst: true }),
   resolve({ browser: true }),
   commonjs(),
@@ -75,6 +80,19 @@ export default [
     ],
   },
   {
+    input: browserEntries,
+    external,
+    plugins: plugins({ dev: true }),
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].development.mjs',
+      chunkFileNames: 'chunks/[name]-[hash].development.mjs',
+      sourcemap: true,
+      hoistTransitiveImports: false,
+    },
+  },
+  {
     input: { cli: 'src/cli/index.ts' },
     external: [...external, /^node:/],
     plugins: plugins(),
@@ -93,6 +111,12 @@ export default [
       sourcemap: true,
       plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
     },
+  },
+  {
+    // The same for a page that debugs: readable, with what `debug: true` prints.
+    input: 'src/script/index.ts',
+    plugins: plugins({ dev: true }),
+    output: { file: 'dist/tracebeam.development.js', format: 'iife', name: 'tracebeam', inlineDynamicImports: true, sourcemap: true },
   },
   snippet,
 ];

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
-  define: { __VERSION__: JSON.stringify(version) },
+  define: { __VERSION__: JSON.stringify(version), __DEV__: true },
   test: {
     include: ['test/unit/**/*.test.{ts,tsx}'],
     setupFiles: ['test/unit/isolate-storage.ts'],

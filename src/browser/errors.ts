@@ -5,6 +5,7 @@
  * `errors_suppressed` event saying how many occurrences were held back.
  */
 import { completeError, toErrorInfo } from '../core/error-info';
+import { say } from '../core/logger';
 import type { ErrorInfo, Integration } from '../core/types';
 import { listen } from './listen';
 
@@ -88,6 +89,9 @@ export function errors(): Integration {
           due.set(key, next);
           client.capture({ level: 'error', event, error, attributes: { hint } });
         } else {
+          if (__DEV__ && client.options?.debug) {
+            say('debug', `held back ${event} ${error.type} by the storm limit (${BURST} of one error at once, then one per ${REFILL_MS / 1000} s); an errors_suppressed event will count them`);
+          }
           held.set(key, [(held.get(key)?.[0] || 0) + 1, error]);
           timer ??= setTimeout(summarize, SUMMARY_MS);
         }

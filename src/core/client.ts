@@ -5,11 +5,12 @@
  * tests each pass their own.
  */
 import { toErrorInfo } from './error-info';
-import { buildEvent, copyAttributes, type EventRecord, toLevel } from './event';
+import { describeStart, PRODUCTION_NOTE } from './debug';
+import { buildEvent, copyAttributes, type EventRecord, toEventName, toLevel } from './event';
 import { newTraceId } from './ids';
-import { createDebug, report } from './logger';
+import { report, say } from './logger';
 import { resolveOptions } from './options';
-import { redactValue } from './redact';
+import { redactValue, takeRedacted } from './redact';
 import { normalize } from './serialize';
 import { createDelivery, type Outbox } from './transport/delivery';
 import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
@@ -52,7 +53,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   // A wrong option leaves a client of the same shape that does nothing.
   let stopped = !!problem;
   if (problem) report(problem + '; telemetry is off.');
-  const debug = createDebug(options.debug);
+  if (!__DEV__ && options.debug) say('info', PRODUCTION_NOTE);
   // Decided once per session where the platform keeps sessions, else once per client.
   const draw = Math.random();
   const sampled = (): boolean => (platform.isSampled ? platform.isSampled(options.sampleRate) : draw < options.sampleRate);
@@ -67,29 +68,42 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   const build = (record: EventRecord): TelemetryEvent => buildEvent(record, { ...base, session_id: platform.sessionId?.() }, scrub);
 
   function serialize(record: EventRecord): string | null {
+    if (__DEV__) takeRedacted();
     let event: TelemetryEvent | null = build(record);
+    const redacted = __DEV__ ? takeRedacted() : 0;
     try {
       event = options.beforeSend!(event);
     } catch (error) {
       report('beforeSend threw, so its event was dropped:', error);
       return null;
     }
-    if (!event || typeof event !== 'object') return null;
+    if (!event || typeof event !== 'object') {
+      if (__DEV__ && options.debug) say('debug', `dropped ${toEventName(record.input.event)}: beforeSend returned ${String(event)}`);
+      return null;
+    }
     let json = stringify(event);
+    let truncated = false;
     // A UTF-16 unit is at most 3 UTF-8 bytes: most events are cleared without counting.
     const tooBig = (): boolean => json.length * 3 > MAX_EVENT_BYTES && utf8Length(json) > MAX_EVENT_BYTES;
     // Shorter strings first, every field kept in shape (the schema wants frames as objects), marked truncated; then
     // the wire format's own fields only, still in shape, the app's attributes dropped.
-    if (tooBig()) json = stringify(normalize({ ...event, truncated: true }, 6, 1_024));
+    if (tooBig()) {
+      if (__DEV__) truncated = true;
+      json = stringify(normalize({ ...event, truncated: true }, 6, 1_024));
+    }
     if (tooBig()) {
       const { id, timestamp, level, event: name, service, release, environment, trace_id, span_id, parent_span_id, session_id, url, user_id, error, vital, http, sdk } = event;
       json = stringify(normalize({ id, timestamp, level, event: name, service, release, environment, trace_id, span_id, parent_span_id, session_id, url, user_id, error, vital, http, sdk, truncated: true }, 6, 256));
+    }
+    if (__DEV__ && options.debug) {
+      const notes = [redacted && `${redacted} values redacted`, truncated && 'truncated to fit one beacon'].filter(Boolean);
+      say('debug', `queued ${event.level} ${event.event}${notes.length ? ` (${notes.join(', ')})` : ''}`);
     }
     return json;
   }
 
   const outbox = options.persist && !stopped ? platform.outbox?.(options.sink) : undefined;
-  const delivery = createDelivery({ ...options, ...platform, debug, outbox });
+  const delivery = createDelivery({ ...options, ...platform, outbox });
 
   // Records wait here for the microtask after the call that made them, so the app's call returns at
   // once; a synchronous burst beyond `maxQueue` loses its oldest non-error records right away.
@@ -134,6 +148,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   function noticeDropped(count: number): void {
     if (!count) return;
+    if (__DEV__ && options.debug) say('warn', `${count} events dropped: the queue was full (maxQueue ${options.maxQueue}) or the outbox let old ones go; an events_dropped event counts them`);
     const waiting = notice;
     notice = describeDrops((noticed = (waiting ? noticed : 0) + count));
     if (waiting && delivery.replace(waiting, notice)) return;
@@ -150,7 +165,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       try {
         fn(...args);
       } catch (error) {
-        debug(String(error));
+        if (__DEV__ && options.debug) say('warn', 'a call into the SDK failed and was ignored:', error);
       }
     };
 
@@ -180,7 +195,12 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     sampled,
     capture: guard((event: CaptureInput) => {
       const trace = client.currentTrace();
-      if (stopped || (event.level !== 'error' && !sampled())) return;
+      if (stopped || (event.level !== 'error' && !sampled())) {
+        if (__DEV__ && options.debug) {
+          say('debug', `dropped ${toEventName(event.event)}: ${stopped ? 'the client is off' : `this session is sampled out (sampleRate ${options.sampleRate})`}`);
+        }
+        return;
+      }
       keep(
         {
           input: event,
@@ -231,6 +251,9 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
     if (outbox) {
       outbox.restore().then(
         (restored) => {
+          if (__DEV__ && options.debug && (restored.entries.length || restored.dropped)) {
+            say('info', `restored ${restored.entries.length} events an earlier page left in the outbox` + (restored.dropped ? `; ${restored.dropped} were too old or beyond its room` : ''));
+          }
           delivery.restore(restored);
           noticeDropped(restored.dropped + delivery.takeDropped());
         },
@@ -246,6 +269,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
         report(`integration ${String(integration?.name)} failed to start:`, error);
       }
     }
+    if (__DEV__ && options.debug) say('info', describeStart(options, sampled(), !!outbox));
   }
   return client;
 }

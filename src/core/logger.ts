@@ -1,6 +1,8 @@
 /**
  * The SDK's own voice in the console, which never throws, even where `console` is patched.
- * `report` is for the app's developer (a wrong option) and always speaks; `debug` only when asked.
+ * `report` is for the app's developer (a wrong option) and always speaks, in every build. What
+ * `debug: true` adds is said with `say`, only where the development flag is on
+ * (src/build-flags.d.ts), so that a production build carries none of it.
  */
 export function report(message: string, detail?: unknown): void {
   try {
@@ -10,10 +12,12 @@ export function report(message: string, detail?: unknown): void {
   }
 }
 
-export type Debug = (message: string) => void;
+export type ConsoleLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export const createDebug =
-  (enabled: boolean): Debug =>
-  (message) => {
-    if (enabled) report(message);
-  };
+export function say(level: ConsoleLevel, message: string, detail?: unknown): void {
+  try {
+    console[level]('[tracebeam] ' + message, detail ?? '');
+  } catch {
+    // As above.
+  }
+}

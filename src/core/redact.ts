@@ -115,6 +115,15 @@ export function redactString(text: string): string {
 /** Only the values of secret query parameters; the path and other parameters stay. */
 export const redactUrl = (url: string): string => url.replace(SECRET_PARAM, '$1[redacted]');
 
+/** Values that scrubbing changed since the last `takeRedacted()`; counted in the development build only, for `debug: true`. */
+let redacted = 0;
+
+export function takeRedacted(): number {
+  const count = redacted;
+  redacted = 0;
+  return count;
+}
+
 /**
  * Scrubs a value an event is about to carry, in place: every string redacted, at any depth, values
  * under secret keys (`key` is the value's own) replaced; a number that is a card number becomes
@@ -126,9 +135,20 @@ export const redactUrl = (url: string): string => url.replace(SECRET_PARAM, '$1[
 export function redactValue<T>(value: T, key = '', depth = 0): T {
   try {
     if (value == null) return value;
-    if (SECRET_KEY.test(key)) return '[redacted]' as T;
-    if (typeof value === 'string') return redactString(value) as T;
-    if (typeof value === 'number') return (isCardNumber(value) ? '[card]' : value) as T;
+    if (SECRET_KEY.test(key)) {
+      if (__DEV__ && value !== '[redacted]') redacted++;
+      return '[redacted]' as T;
+    }
+    if (typeof value === 'string') {
+      const clean = redactString(value);
+      if (__DEV__ && clean !== value) redacted++;
+      return clean as T;
+    }
+    if (typeof value === 'number') {
+      const card = isCardNumber(value);
+      if (__DEV__ && card) redacted++;
+      return (card ? '[card]' : value) as T;
+    }
     if (typeof value !== 'object') return value;
     // Events are already normalized to a few levels; this only guards against a cycle.
     if (depth > 20) return '[redacted]' as T;

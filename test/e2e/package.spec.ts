@@ -1,54 +1,92 @@
-// The package as users get it: `npm pack`, installed into an empty folder, its `tracebeam sink`
-// command run from there.
+// The package as users get it: `npm pack`, installed into an empty folder once, its `tracebeam
+// sink` command run from there, and its entries resolved by Node with and without the
+// `development` condition.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
-test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', async () => {
-  test.setTimeout(120_000);
-  const dir = mkdtempSync(join(tmpdir(), 'tracebeam-pack-'));
-  try {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
-    writeFileSync(join(dir, 'package.json'), '{"name":"empty","private":true}');
-    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tarball)], { cwd: dir, stdio: 'ignore' });
+let dir = '';
 
-    const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', '--out', 'events.jsonl', '--cors', 'http://localhost:5173'], { cwd: dir });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let said = '';
-        sink.stderr.on('data', (chunk) => {
-          said += chunk;
-          const match = /listening on (http:\/\/\S+?),/.exec(said);
-          if (match) resolve(match[1]);
-        });
-        sink.on('exit', (code) => reject(new Error(`tracebeam sink exited with ${code}: ${said}`)));
+test.beforeAll(() => {
+  test.setTimeout(120_000);
+  dir = mkdtempSync(join(tmpdir(), 'tracebeam-pack-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  writeFileSync(join(dir, 'package.json'), '{"name":"empty","private":true}');
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tarball)], { cwd: dir, stdio: 'ignore' });
+});
+
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', async () => {
+  const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', '--out', 'events.jsonl', '--cors', 'http://localhost:5173'], { cwd: dir });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let said = '';
+      sink.stderr.on('data', (chunk) => {
+        said += chunk;
+        const match = /listening on (http:\/\/\S+?),/.exec(said);
+        if (match) resolve(match[1]);
       });
-      const event = {
-        id: 'a'.repeat(32),
-        timestamp: '2026-11-21T12:00:00.000Z',
-        level: 'info',
-        event: 'hello',
-        service: 'web',
-        trace_id: 'b'.repeat(32),
-        sdk: { name: 'tracebeam', version: '0.1.0' },
-      };
-      const response = await fetch(url + '/api/log', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: 'http://localhost:5173' },
-        body: JSON.stringify({ events: [event] }),
-      });
-      expect(response.status).toBe(202);
-      expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-      expect(await response.json()).toMatchObject({ accepted: 1, rejected: 0 });
-      await expect.poll(() => readFileSync(join(dir, 'events.jsonl'), 'utf8')).toBe(JSON.stringify(event) + '\n');
-      const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.test' }, body: '{"events":[]}' });
-      expect(refused.status).toBe(403);
-    } finally {
-      sink.kill('SIGTERM');
-    }
+      sink.on('exit', (code) => reject(new Error(`tracebeam sink exited with ${code}: ${said}`)));
+    });
+    const event = {
+      id: 'a'.repeat(32),
+      timestamp: '2026-11-21T12:00:00.000Z',
+      level: 'info',
+      event: 'hello',
+      service: 'web',
+      trace_id: 'b'.repeat(32),
+      sdk: { name: 'tracebeam', version: '0.1.0' },
+    };
+    const response = await fetch(url + '/api/log', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://localhost:5173' },
+      body: JSON.stringify({ events: [event] }),
+    });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(await response.json()).toMatchObject({ accepted: 1, rejected: 0 });
+    await expect.poll(() => readFileSync(join(dir, 'events.jsonl'), 'utf8')).toBe(JSON.stringify(event) + '\n');
+    const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.test' }, body: '{"events":[]}' });
+    expect(refused.status).toBe(403);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    sink.kill('SIGTERM');
   }
+});
+
+/** What Node resolves each browser entry to, and whether the entries load, given `conditions`. */
+function resolved(conditions: string[]): Record<string, string> {
+  const script = `
+    const out = {};
+    for (const entry of ['tracebeam', 'tracebeam/otel', 'tracebeam/react', 'tracebeam/vitals-attribution']) {
+      const url = import.meta.resolve(entry);
+      out[entry] = url.slice(url.lastIndexOf('/dist/') + 1);
+    }
+    // Loaded too; tracebeam/otel and tracebeam/react need their peer dependencies, not installed here.
+    out.createClient = typeof (await import('tracebeam')).createClient;
+    out.webVitals = typeof (await import('tracebeam/vitals-attribution')).webVitals;
+    console.log(JSON.stringify(out));`;
+  const args = [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', script];
+  return JSON.parse(execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }));
+}
+
+test('Node resolves the production build by default and the development build under --conditions=development', () => {
+  expect(resolved([])).toEqual({
+    tracebeam: 'dist/index.mjs',
+    'tracebeam/otel': 'dist/otel.mjs',
+    'tracebeam/react': 'dist/react.mjs',
+    'tracebeam/vitals-attribution': 'dist/vitals-attribution.mjs',
+    createClient: 'function',
+    webVitals: 'function',
+  });
+  expect(resolved(['development'])).toEqual({
+    tracebeam: 'dist/index.development.mjs',
+    'tracebeam/otel': 'dist/otel.development.mjs',
+    'tracebeam/react': 'dist/react.development.mjs',
+    'tracebeam/vitals-attribution': 'dist/vitals-attribution.development.mjs',
+    createClient: 'function',
+    webVitals: 'function',
+  });
 });

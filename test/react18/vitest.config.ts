@@ -12,7 +12,7 @@ const here = new URL('.', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineProject({
-  define: { __VERSION__: JSON.stringify(version) },
+  define: { __VERSION__: JSON.stringify(version), __DEV__: true },
   resolve: { alias: [{ find: /^(react|react-dom)(\/.*)?$/, replacement: `${here}node_modules/$1$2` }] },
   test: {
     name: 'react18',

@@ -5,7 +5,8 @@
  * not arrived, so what left by beacon stays in the outbox, and goes again by fetch if the page
  * comes back (the sink drops repeated ids).
  */
-import type { Debug } from '../logger';
+import { describeEntries } from '../debug';
+import { say } from '../logger';
 import { ENVELOPE_BYTES, EXIT_BUDGET_BYTES } from './envelope';
 import { createFlushController, type FlushLimits, type FlushReason } from './flush-controller';
 import { createQueue, type Entry } from './queue';
@@ -28,7 +29,8 @@ export interface Restored {
 
 export interface DeliveryOptions extends SenderOptions, FlushLimits {
   maxQueue: number;
-  debug: Debug;
+  /** Says in the console what happens to each batch; the development build only. */
+  debug?: boolean;
   outbox?: Outbox;
 }
 
@@ -87,8 +89,13 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     // Nothing kept and nothing to keep: no storage write at all.
     if (!o.outbox || (!entries.length && !stored)) return;
     stored = entries.length > 0;
+    const saved = o.outbox.save(entries);
+    if (__DEV__ && o.debug && (stored || !saved)) {
+      if (saved) say('debug', `kept ${entries.length} unconfirmed events in the outbox: ${describeEntries(entries)}`);
+      else say('warn', `the outbox could not write to localStorage (disabled or full): ${entries.length} unconfirmed events live in this page only`);
+    }
     // This page's own record now holds what it restored: the records it came from can go.
-    if (o.outbox.save(entries)) settle();
+    if (saved) settle();
   }
 
   function settle(): void {
@@ -112,13 +119,18 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       if (typeof result === 'number') {
         // What also left by beacon meanwhile waits in `beaconed` for the page to come back.
         enqueue(batch.filter((entry) => !beaconed.has(entry)), true);
-        o.debug(`sink unavailable: ${batch.length} events wait ${Math.round(result)} ms for a retry (${reason})`);
+        if (__DEV__ && o.debug) {
+          say('warn', `${batch.length} events not delivered (${reason}): no answer, or 408, 429 or 5xx from the sink; retry in ${Math.round(result)} ms`);
+        }
         controller.retryIn(result);
         save();
         return false;
       }
       batch.forEach((entry) => beaconed.delete(entry));
-      o.debug(`${result} ${batch.length} events (${reason})`);
+      if (__DEV__ && o.debug) {
+        if (result === 'sent') say('info', `sent ${batch.length} events (${reason}): ${describeEntries(batch)}`);
+        else say('error', `the sink refused ${batch.length} events (${reason}) and they are dropped: is the sink's URL right, and does it allow this origin?`);
+      }
       controller.recovered();
       settleIfConfirmed();
       if (stored) save();
@@ -145,7 +157,9 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     for (const { entries: sent, bytes, answer } of sender.exit(entries, exitRoom)) {
       exitRoom -= bytes;
       sent.forEach((entry) => beaconed.add(entry));
+      if (__DEV__ && o.debug) say('info', `sent ${sent.length} events (page_hidden) by ${!answer ? 'beacon' : o.transport ? "the app's transport" : 'keepalive fetch'}: ${describeEntries(sent)}`);
       void answer?.then((result) => {
+        if (__DEV__ && o.debug && typeof result === 'number') say('warn', `${sent.length} events sent at page exit got no answer; they go again if the page comes back`);
         sent.forEach((entry) => beaconed.delete(entry));
         // A keepalive request that failed: the page is still here, so it waits for its return.
         if (typeof result === 'number') enqueue(notFlying(sent), true);

@@ -27,7 +27,7 @@ it('bundles for a platform with neither node: modules nor a DOM', async () => {
     write: false,
     format: 'esm',
     platform: 'neutral',
-    define: { __VERSION__: '"test"' },
+    define: { __VERSION__: '"test"', __DEV__: 'false' },
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].text;

@@ -110,7 +110,7 @@ const EDGE_ENTRY = fileURLToPath(new URL('../../../src/edge/index.ts', import.me
 
 /**
  * Bundles a script that imports from `tracebeam/edge` the way an app's bundler would, with the
- * version constant defined; `iife` for a classic script (the edge-runtime VM), `esm` for a Worker.
+ * build constants defined; `iife` for a classic script (the edge-runtime VM), `esm` for a Worker.
  */
 export async function bundleEdge(source: string, format: 'esm' | 'iife'): Promise<string> {
   const result = await build({
@@ -121,7 +121,7 @@ export async function bundleEdge(source: string, format: 'esm' | 'iife'): Promis
     platform: 'neutral',
     target: 'es2022',
     alias: { 'tracebeam/edge': EDGE_ENTRY },
-    define: { __VERSION__: '"test"' },
+    define: { __VERSION__: '"test"', __DEV__: 'false' },
     logLevel: 'silent',
     external: ['node:async_hooks'],
   });

@@ -15,7 +15,6 @@ function setup(answers: Array<'sent' | 'refused' | number | Error>, sendBeacon?:
     maxBytes: 60_000,
     flushIntervalMs: 5_000,
     maxQueue: 100,
-    debug: () => undefined,
     transport: {
       send: async (events, context) => {
         calls.push({ events, context });

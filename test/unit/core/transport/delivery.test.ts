@@ -16,7 +16,6 @@ function delivery(fake: Pick<Fake, 'fetch'>, options: Partial<DeliveryOptions> =
     maxBytes: 60_000,
     flushIntervalMs: 5_000,
     maxQueue: 1_000,
-    debug: () => undefined,
     random: () => 0,
     ...options,
   });
@@ -88,8 +87,9 @@ describe('delivery: when to flush', () => {
 
   it('names the reason of every send', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const debug = vi.fn();
-    const d = delivery(recordingFetch(503, 202), { maxEvents: 2, maxBytes: 200, debug });
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const d = delivery(recordingFetch(503, 202), { maxEvents: 2, maxBytes: 200, debug: true });
     add(d, 'a', 'b'); // count: fails, so a retry follows
     await vi.advanceTimersByTimeAsync(1_000); // retry
     add(d, 'x'.repeat(250)); // bytes
@@ -98,8 +98,9 @@ describe('delivery: when to flush', () => {
     await vi.advanceTimersByTimeAsync(5_000); // timer
     add(d, 'd');
     await d.flush(); // manual
-    const reasons = debug.mock.calls.map(([message]) => /\((\w+)\)$/.exec(String(message))?.[1]);
-    expect(reasons).toEqual(['count', 'retry', 'bytes', 'timer', 'manual']);
+    const reasons = (spy: typeof info) => spy.mock.calls.map(([message]) => /\((\w+)\)/.exec(String(message))?.[1]);
+    expect(reasons(warn)).toEqual(['count']);
+    expect(reasons(info)).toEqual(['retry', 'bytes', 'timer', 'manual']);
   });
 });
 
@@ -213,14 +214,14 @@ describe('delivery: retries', () => {
 
   it('drops a batch the sink refuses with a 400 and goes on with the next', async () => {
     const fake = recordingFetch(400, 202);
-    const debug = vi.fn();
-    const d = delivery(fake, { maxEvents: 1, debug });
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const d = delivery(fake, { maxEvents: 1, debug: true });
     add(d, 'bad');
     await d.flush();
     add(d, 'good');
     await d.flush();
     expect(names(fake)).toEqual(['bad', 'good']);
-    expect(debug).toHaveBeenCalledWith(expect.stringContaining('refused 1 events'));
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the sink refused 1 events (count)'), '');
   });
 
   it('runs a retry that fell due while the page was hidden as soon as it is visible again', async () => {
