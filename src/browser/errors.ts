@@ -6,6 +6,7 @@
  */
 import { completeError, toErrorInfo } from '../core/error-info';
 import { say } from '../core/logger';
+import { isReported } from '../core/reported';
 import type { ErrorInfo, Integration } from '../core/types';
 import { listen } from './listen';
 
@@ -102,9 +103,9 @@ export function errors(): Integration {
         busy = true;
         try {
           const { error, reason } = event as ErrorEvent & PromiseRejectionEvent;
-          // Passed over: an error already reported (by a React error boundary), marked with this
-          // registered symbol (src/react/reported.ts) and met again when it is thrown on.
-          if ((error ?? reason)?.[Symbol.for('tracebeam.reported')]) return;
+          // Passed over: an error already reported (by a React error boundary) and met again when
+          // it is thrown on.
+          if (isReported(error ?? reason)) return;
           if (event.type === 'unhandledrejection') {
             report('unhandled_rejection', toErrorInfo(reason, false));
           } else if (event.type !== 'error') {

@@ -6,6 +6,7 @@
  */
 import { isSpanContextValid, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { parseTraceparent } from '../core/trace-context';
 
 /** What the carrier already holds, where it can tell: `Headers` and `Map` can. */
 const read = (carrier: unknown, key: string): string | null | undefined =>
@@ -21,7 +22,8 @@ export function correlationPropagator(header: string): TextMapPropagator {
       const own = read(carrier, 'traceparent');
       if (own == null) w3c.inject(context, carrier, setter);
       const span = trace.getSpanContext(context);
-      const traceId = own != null ? /^[\da-f]{2}-([\da-f]{32})-/.exec(own)?.[1] : span && isSpanContextValid(span) && span.traceId;
+      // One that can't be parsed leaves the current trace's id, as the light model does.
+      const traceId = parseTraceparent(own)?.traceId || (span && isSpanContextValid(span) && span.traceId);
       if (traceId && read(carrier, header) == null) setter.set(carrier, header, traceId);
     },
     extract: (context, carrier, getter) => w3c.extract(context, carrier, getter),

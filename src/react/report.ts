@@ -1,7 +1,7 @@
 /** One React error as one `client_error` event, carrying React's component stack. */
 import { toErrorInfo } from '../core/error-info';
 import type { Client } from '../core/types';
-import { markReported } from './reported';
+import { markReported } from '../core/reported';
 
 /** Where the error was met, kept on the event so that boundaries and root handlers can be told apart. */
 export type Mechanism = 'react.ErrorBoundary' | 'react.onUncaughtError' | 'react.onCaughtError' | 'react.onRecoverableError';
