@@ -17,8 +17,8 @@ export interface StackReplacement {
 
 /** V8: `    at [async |new ]name (file:line:col)` or `    at file:line:col`. */
 const V8_LINE = /^(\s*at\s+)(?:((?:async\s+|new\s+)?)(.*?)\s+\()?(.+?):(\d+):(\d+)(\)?)\s*$/;
-/** SpiderMonkey and JavaScriptCore: `name@file:line:col`. */
-const GECKO_LINE = /^(\s*)(.*?)@(.+?):(\d+):(\d+)\s*$/;
+/** SpiderMonkey and JavaScriptCore: `[cause*]name@file:line:col` (Firefox's cause: `async*`, `promise callback*`). */
+const GECKO_LINE = /^(\s*(?:[^@*]*\*)?)(.*?)@(.+?):(\d+):(\d+)\s*$/;
 
 /** The location of a stack line, if it has one. */
 export function placeOf(line: string): StackPlace | undefined {
