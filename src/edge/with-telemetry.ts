@@ -73,7 +73,7 @@ export function withTelemetry<
   options: EdgeOptions,
 ): (...args: RuntimeArgsOf<Req, B, C>) => Promise<Awaited<R> | Response>;
 export function withTelemetry(
-  // Loose on purpose: the overloads above are the typed surface.
+  // Loose on purpose: the signature above is the typed surface.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handler: (...args: any[]) => Answer | Promise<Answer>,
   options: EdgeOptions,
