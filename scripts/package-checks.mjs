@@ -1,5 +1,6 @@
 // `npm run test:package` (and a step of `npm test`): the package as users get it. `npm pack`, then
 //   - @arethetypeswrong/cli on the tarball and publint on its unpacked files: no problem reported;
+//   - the tarball has LICENSE, and its package.json a repository, homepage and issue tracker;
 //   - TypeScript consumers: the tarball installed into a fresh folder, and a program that uses every
 //     entry compiled under moduleResolution bundler, node16 and nodenext, as ESM and as CommonJS,
 //     without skipLibCheck, checking too that no entry's types degrade to `any`.
@@ -63,6 +64,59 @@ export { sink };
 export const react = [typed(ErrorBoundary), typed(TelemetryProvider), typed(useTelemetry)];
 `;
 
+// The README's edge handlers (every ```ts block that calls withTelemetry: the Cloudflare Worker and
+// the Vercel Edge function), verbatim, and the same shapes where no annotation nor contextual type
+// says what the last argument is: each must get `telemetry` as RequestTelemetry, not `unknown`.
+const readmeHandlers = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((match) => match[1])
+  .filter((block) => block.includes('withTelemetry('));
+if (!readmeHandlers.some((block) => block.includes('ExportedHandler')) || !readmeHandlers.some((block) => block.includes("runtime: 'edge'"))) {
+  throw new Error('README.md: the Cloudflare Worker or the Vercel Edge example of withTelemetry was not found');
+}
+const EDGE_HANDLERS = `
+import { nextMiddleware, withTelemetry, type RequestTelemetry } from 'tracebeam/edge';
+
+const options = { sink: 'https://logs.example.com/api/log', service: 'edge' };
+type Exactly<T, U> = [T] extends [U] ? ([U] extends [T] ? true : false) : false;
+const exactly = <T, U>(check: Exactly<T, U>): Exactly<T, U> => check;
+
+export const worker = {
+  fetch: withTelemetry(async (request, env, ctx, telemetry) => {
+    telemetry.log('info', 'worker_hit', { url: request.url });
+    exactly<typeof telemetry, RequestTelemetry>(true);
+    return new Response(String(env) + String(ctx));
+  }, options),
+};
+export const typedWorker = {
+  fetch: withTelemetry(async (request, env, ctx, telemetry) => {
+    telemetry.log('info', 'worker_hit', { kv: env.KV });
+    ctx.waitUntil(Promise.resolve());
+    return new Response(request.url);
+  }, options),
+} satisfies ExportedHandler<Env>;
+export const vercel = withTelemetry(
+  async (request: Request, context: { waitUntil(promise: Promise<unknown>): void }, telemetry) => {
+    telemetry.log('info', 'checkout_posted');
+    context.waitUntil(Promise.resolve());
+    return new Response(request.url);
+  },
+  options,
+);
+exactly<Parameters<typeof vercel>['length'], 2>(true);
+export const deno = withTelemetry((request: Request, telemetry) => new Response(telemetry.traceId + request.url), options);
+const NextResponse = { next: () => new Response() };
+export const middleware = nextMiddleware(NextResponse, options, (request, event, telemetry) => {
+  telemetry.log('info', 'middleware_hit', { url: request.url, event: typeof event });
+});
+`;
+
+// What @cloudflare/workers-types and \`wrangler types\` declare globally, as far as the Worker example uses it.
+const WORKER_GLOBALS = `
+interface Env { KV: string }
+interface ExecutionContext { waitUntil(promise: Promise<unknown>): void; passThroughOnException(): void }
+interface ExportedHandler<E = unknown> { fetch?: (request: Request, env: E, ctx: ExecutionContext) => Response | Promise<Response> }
+`;
+
 /** [folder, module, moduleResolution, package type, file]: every resolution mode, as ESM and as CommonJS. */
 const PROJECTS = [
   ['bundler-esm', 'esnext', 'bundler', 'module', 'index.ts'],
@@ -74,6 +128,26 @@ const PROJECTS = [
   ['nodenext-cjs', 'nodenext', 'nodenext', 'commonjs', 'index.ts'],
 ];
 
+/**
+ * What a registry page and a user's legal review need: the licence file in the tarball, and the
+ * repository, homepage and issue tracker of one GitHub repository in its package.json.
+ */
+function checkMetadata(tarball) {
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+  const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+  const repo = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(packed.repository?.url ?? '')?.[1];
+  const problems = [
+    !files.includes('package/LICENSE') && 'no LICENSE in the tarball',
+    packed.license !== 'MIT' && `license is ${packed.license}`,
+    !repo && `repository.url is ${JSON.stringify(packed.repository?.url)}`,
+    repo && packed.homepage !== `${repo}#readme` && `homepage is ${JSON.stringify(packed.homepage)}`,
+    repo && packed.bugs?.url !== `${repo}/issues` && `bugs.url is ${JSON.stringify(packed.bugs?.url)}`,
+  ].filter(Boolean);
+  results.push({ name: 'metadata: LICENSE packed; repository, homepage and bugs set', ok: problems.length === 0 });
+  console.log(`${problems.length ? '✗' : '✓'} metadata: LICENSE packed; repository, homepage and bugs set`);
+  for (const problem of problems) console.log(`    ${problem}`);
+}
+
 ensureInstalled();
 ensureBuilt();
 const dir = mkdtempSync(join(tmpdir(), 'tracebeam-consumers-'));
@@ -81,6 +155,7 @@ try {
   const tarball = join(dir, execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
   const bin = (name) => join(root, 'node_modules', '.bin', name);
   check('attw: no problem on the tarball', bin('attw'), [tarball]);
+  checkMetadata(tarball);
   const unpacked = join(dir, 'unpacked');
   mkdirSync(unpacked);
   execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
@@ -101,8 +176,13 @@ try {
       mkdirSync(project);
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name, private: true, type }));
       writeFileSync(join(project, file), PROGRAM);
+      const extension = file.slice(file.indexOf('.'));
+      const edgeFiles = [`edge-handlers${extension}`, 'worker-globals.d.ts', ...readmeHandlers.map((_, i) => `readme-edge-${i}${extension}`)];
+      writeFileSync(join(project, edgeFiles[0]), EDGE_HANDLERS);
+      writeFileSync(join(project, edgeFiles[1]), WORKER_GLOBALS);
+      readmeHandlers.forEach((block, i) => writeFileSync(join(project, edgeFiles[i + 2]), block));
       const compilerOptions = { module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], types: ['node'], strict: true, noEmit: true, skipLibCheck: false, jsx: 'react-jsx' };
-      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [file] }));
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [file, ...edgeFiles] }));
       check(`TypeScript consumer: ${name} (module ${module}, moduleResolution ${moduleResolution}, no skipLibCheck)`, join(app, 'node_modules', '.bin', 'tsc'), ['-p', project]);
     }
   }

@@ -31,9 +31,11 @@ export function nextMiddleware<Req extends Request = Request, Ev = unknown>(
   options: EdgeOptions,
   middleware?: NextMiddleware<Req, Ev>,
 ): (request: Req, event: Ev) => Promise<Response> {
-  return withTelemetry(async (...args: [Req, Ev, RequestTelemetry]) => {
+  // Typed with Request and unknown, which the app's Req and Ev narrow: the wrapper's type of a
+  // generic Ev would stay an unresolved conditional type.
+  return withTelemetry(async (...args: [Request, unknown, RequestTelemetry]) => {
     // The telemetry is the last argument, whatever number of arguments Next.js passes.
     const telemetry = args[args.length - 1] as RequestTelemetry;
-    return (await middleware?.(args[0], args[1], telemetry)) ?? NextResponse.next({ request: { headers: telemetry.forward() } });
+    return (await middleware?.(args[0] as Req, args[1] as Ev, telemetry)) ?? NextResponse.next({ request: { headers: telemetry.forward() } });
   }, options);
 }

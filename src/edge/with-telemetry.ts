@@ -38,22 +38,42 @@ type Answer = Response | undefined | void;
 type RuntimeArgs = [Request, ...unknown[]];
 
 /**
+ * The runtime's arguments of a handler typed `(request, second, third, telemetry)`: those before
+ * the first one that is the telemetry. A runtime argument the handler leaves out, or leaves
+ * without a type where nothing else gives it one, takes the type parameter's default,
+ * `RequestTelemetry`, and so ends the list.
+ */
+type RuntimeArgsOf<Req, B, C> = [B] extends [RequestTelemetry]
+  ? [request: Req]
+  : [C] extends [RequestTelemetry]
+    ? [request: Req, second: B]
+    : [request: Req, second: B, third: C];
+
+/**
  * Wraps a fetch-style handler. The returned function takes the arguments the runtime passes and
  * hands them to `handler` unchanged, followed by one more: the request's `RequestTelemetry`. It
  * answers what the handler answers (or a 500 for a throw: hence `| Response`).
  * Wrong options give one console error naming the option, and a wrapper that passes requests
  * through untouched (the last argument is then a plain `fetch` and no-op logging).
+ *
+ * One signature of fixed positions, not overloads per number of arguments nor a variadic
+ * `[...A, RequestTelemetry]`: TypeScript types the parameters of an arrow function without
+ * annotations from the first overload it tries, whatever their number, and can not infer a
+ * variadic tuple from annotations, so `(request: Request, env: Env, ctx: ExecutionContext,
+ * telemetry) => ...` had `telemetry: unknown`. Here each position is typed by its annotation, by
+ * the wrapper's contextual type (`satisfies ExportedHandler<Env>`), or else as the telemetry.
  */
-export function withTelemetry<A extends RuntimeArgs, R extends Answer | Promise<Answer>>(
-  handler: (...args: [...A, RequestTelemetry]) => R,
+export function withTelemetry<
+  Req extends Request = Request,
+  B = RequestTelemetry,
+  C = RequestTelemetry,
+  R extends Answer | Promise<Answer> = Answer,
+>(
+  handler: (request: Req, second: B, third: C, telemetry: RequestTelemetry) => R,
   options: EdgeOptions,
-): (...args: A) => Promise<Awaited<R> | Response>;
-export function withTelemetry<A extends RuntimeArgs, R extends Answer | Promise<Answer>>(
-  handler: (...args: A) => R,
-  options: EdgeOptions,
-): (...args: A) => Promise<Awaited<R> | Response>;
+): (...args: RuntimeArgsOf<Req, B, C>) => Promise<Awaited<R> | Response>;
 export function withTelemetry(
-  // Loose on purpose: the overloads above are the typed surface.
+  // Loose on purpose: the signature above is the typed surface.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handler: (...args: any[]) => Answer | Promise<Answer>,
   options: EdgeOptions,

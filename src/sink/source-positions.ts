@@ -46,7 +46,7 @@ export function nameAtCallSite(map: LoadedMap, line: number, column: number): st
 /**
  * The original name of the function called `minifiedName` in the minified script whose body holds
  * the position, from the map's `names` at its declaration: the nearest declaration of that name
- * before (or at) the position (`function o(`,
+ * before (or at) the position (`function o(`, `class o`, `o=class`,
  * `o=function`, `o=(...)=>`, `o(...){`) is looked up in the map. For frames without a mapped
  * caller: event handlers, timers, promise callbacks.
  */
@@ -62,7 +62,7 @@ export function declaredName(map: LoadedMap, minifiedName: string, line: number,
   const window = code.slice(from, offset + minifiedName.length + 12);
   const name = minifiedName.replace(/\$/g, '\\$');
   const declaration = new RegExp(
-    `function\\s*\\*?\\s*(${name})\\s*\\(|(?<![\\w$.])(${name})\\s*=\\s*(?:async\\s*)?(?:function\\b|\\([^()]*\\)\\s*=>|[\\w$]+\\s*=>)|(?<![\\w$.])(${name})\\s*\\([^()]*\\)\\s*\\{`,
+    `function\\s*\\*?\\s*(${name})\\s*\\(|class\\s+(${name})(?![\\w$])|(?<![\\w$.])(${name})\\s*=\\s*(?:async\\s*)?(?:function\\b|class\\b|\\([^()]*\\)\\s*=>|[\\w$]+\\s*=>)|(?<![\\w$.])(${name})\\s*\\([^()]*\\)\\s*\\{`,
     'gd',
   );
   let last: number | undefined;

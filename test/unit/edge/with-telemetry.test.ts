@@ -254,7 +254,7 @@ describe('withTelemetry: the response and the events', () => {
   });
 
   it('turns a thrown error into a logged 500, with the trace id on the answer', async () => {
-    const handler = withTelemetry(() => {
+    const handler = withTelemetry((_request: Request, _ctx: Ctx) => {
       throw new TypeError('cart is undefined');
     }, options());
     const ctx = context();
@@ -302,7 +302,7 @@ describe('withTelemetry: the response and the events', () => {
 
   it('answers before the sink does: the events go in waitUntil', async () => {
     const slow = await startSink({ delayMs: 400 });
-    const handler = withTelemetry(() => new Response('fast'), options({ sink: slow.url }));
+    const handler = withTelemetry((_request: Request, _ctx: Ctx) => new Response('fast'), options({ sink: slow.url }));
     const ctx = context();
     const response = await handler(request(), ctx);
     expect(await response.text()).toBe('fast');
@@ -347,7 +347,7 @@ describe('withTelemetry: the response and the events', () => {
 
   it('never breaks the response when the sink is down', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const handler = withTelemetry(() => new Response('still here'), options({ sink: 'http://127.0.0.1:9/api/log' }));
+    const handler = withTelemetry((_request: Request, _ctx: Ctx) => new Response('still here'), options({ sink: 'http://127.0.0.1:9/api/log' }));
     const ctx = context();
     const response = await handler(request(), ctx);
     expect(await response.text()).toBe('still here');

@@ -27,8 +27,16 @@ function Cart(props: { total?: number }): string {
   return String(props.total);
 }
 
-(globalThis as any).show = () => [renderWithHooks(Header, { title: 'shop' }), renderWithHooks(Cart, {})];
-(globalThis as any).components = [Header, Cart];
+// A class component: React's stack points into its constructor.
+class Boundary {
+  caught: boolean;
+  constructor() {
+    this.caught = false;
+  }
+}
+
+(globalThis as any).show = () => [new Boundary(), renderWithHooks(Header, { title: 'shop' }), renderWithHooks(Cart, {})];
+(globalThis as any).components = [Header, Cart, Boundary];
 `;
 
 const URL_ = 'http://127.0.0.1:5173/assets/index-4f2a.js';
@@ -55,7 +63,7 @@ describe('sourceMapResolver on a React-like production build', () => {
     await mkdir(join(dir, 'dist', 'assets'), { recursive: true });
     for (const output of result.outputFiles) await writeFile(output.path, output.contents);
     const code = result.outputFiles.find((output) => output.path === outfile)!.text;
-    expect(code).not.toMatch(/\bCart\b|\bHeader\b/);
+    expect(code).not.toMatch(/\bCart\b|\bHeader\b|\bBoundary\b/);
 
     const context: Record<string, unknown> = {};
     let caught: Error | undefined;
@@ -68,13 +76,18 @@ describe('sourceMapResolver on a React-like production build', () => {
     const frames = parseStack(caught!.stack);
     // Where each component is declared in the bundle, under its minified name: what React's
     // production component stack points at.
-    const [header, cart] = (context.components as Array<{ name: string }>).map((fn) => fn.name);
-    const at = (name: string) => {
-      const index = code.indexOf(`function ${name}(`) >= 0 ? code.indexOf(`function ${name}(`) : code.indexOf(`${name}=`);
+    const [header, cart, boundary] = (context.components as Array<{ name: string }>).map((fn) => fn.name);
+    const place = (index: number) => {
       const before = code.slice(0, index).split('\n');
       return `${URL_}:${before.length}:${before[before.length - 1]!.length + 1}`;
     };
-    const componentStack = `at ${cart} (${at(cart!)})\n    at ${header} (${at(header!)})\n    at div (<anonymous>)`;
+    const at = (name: string) => {
+      const index = code.indexOf(`function ${name}(`) >= 0 ? code.indexOf(`function ${name}(`) : code.indexOf(`${name}=`);
+      // A class component's frame is in its constructor.
+      const inClass = code.indexOf(`class ${name}{`);
+      return inClass >= 0 ? place(code.indexOf('constructor(', inClass)) : place(index);
+    };
+    const componentStack = `at ${cart} (${at(cart!)})\n    at ${header} (${at(header!)})\n    at div (<anonymous>)\n    at ${boundary} (${at(boundary!)})`;
     const event = validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: caught!.message, stack: caught!.stack, frames }, component_stack: componentStack } as never);
 
     const maps = sourceMapResolver(join(dir, 'dist'), { root: dir, warn: () => undefined });
@@ -90,6 +103,10 @@ describe('sourceMapResolver on a React-like production build', () => {
     expect(lines[0]).toBe(`at Cart (src/shop.ts:${where(SHOP, 'function Cart').line}:${where(SHOP, 'function Cart').column})`);
     expect(lines[1]).toMatch(new RegExp(`^    at Header \\(src/shop\\.ts:${where(SHOP, 'const Header').line}:\\d+\\)$`));
     expect(lines[2]).toBe('    at div (<anonymous>)');
+    // Placed in the class (its name or its constructor, as the map has it), named as declared.
+    const [, classLine] = /^    at Boundary \(src\/shop\.ts:(\d+):\d+\)$/.exec(lines[3]!) ?? [];
+    expect(Number(classLine)).toBeGreaterThanOrEqual(where(SHOP, 'class Boundary').line);
+    expect(Number(classLine)).toBeLessThanOrEqual(where(SHOP, '  constructor').line);
     expect(mapped!.minified_component_stack).toBe(componentStack);
   });
 });
