@@ -13,14 +13,14 @@ module.exports = [
     path: 'dist/index.mjs',
     import: '{ createClient, errors, fetchTracing }',
     gzip: true,
-    limit: '10757 B', // target 4 kB
+    limit: '10761 B', // target 4 kB
   },
   {
     name: 'edge: withTelemetry',
     path: 'dist/edge.mjs',
     import: '{ withTelemetry }',
     gzip: true,
-    limit: '4249 B', // target 3 KiB; redaction, the browser's own rule, is 0.6 kB of it
+    limit: '4271 B', // target 3 KiB; redaction, the browser's own rule, is 0.6 kB of it
   },
   // tracebeam/otel adds at most 3 kB to the OpenTelemetry set it wraps: the first budget is that set
   // alone (zone.js included), the second the same with `otelTracing`, which also brings the XHR
@@ -46,7 +46,7 @@ module.exports = [
   },
   // tracebeam/react adds at most 1 kB to `init`: the same scenario without and with it, their limits
   // 1 kB apart (React, a peer dependency, is left out of both).
-  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: attributionOnDemand, gzip: true, limit: '14520 B' /* target 7.5 kB */ },
+  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: attributionOnDemand, gzip: true, limit: '14528 B' /* target 7.5 kB */ },
   {
     name: 'init + tracebeam/react',
     import: {
@@ -55,10 +55,10 @@ module.exports = [
     },
     modifyEsbuildConfig: attributionOnDemand,
     gzip: true,
-    limit: '15322 B',
+    limit: '15335 B',
   },
   // The files as they ship, not bundled again: the script tag (min+gzip) and the snippet a page
   // inlines (minified only: it sits in the HTML, compressed with the rest of the page).
-  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '14955 B' /* target 8 kB */ },
+  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '14961 B' /* target 8 kB */ },
   { name: 'pre-load snippet: dist/snippet.min.js', path: 'dist/snippet.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: false, brotli: false, limit: '1 kB' },
 ];

@@ -3,6 +3,7 @@
  * headers of one request, and its `http_request` event. See "Trace model" in the design.
  */
 import { newSpanId } from '../core/ids';
+import { allowedBy } from '../core/propagate-to';
 import { formatTraceparent, parseTraceparent } from '../core/trace-context';
 import type { Client } from '../core/types';
 
@@ -12,18 +13,9 @@ export type RequestError = 'aborted' | 'timeout' | 'network_error';
 /** Records the request's `http_request` event: its status (0 when there was none) and what went wrong. */
 export type EndRequest = (status?: number, error?: RequestError) => void;
 
-/**
- * Same origin always; another origin when `propagateTo` allows it: a string is an exact origin
- * (resolved by the options), a RegExp is tested on the whole URL. `search`, not `test`: it ignores
- * `lastIndex`, so a RegExp with the `g` flag gives the same answer every time.
- *
- * Origins are compared as the start of the absolute URL (`origin + "/"`), which is the same thing
- * for http(s) URLs; reading `URL#origin` instead costs half a microsecond per read in Chromium, and
- * this runs for every request. (A URL with credentials in it counts as another origin: fetch
- * refuses those anyway.)
- */
+/** Same origin always (compared as `allowedBy` compares origins); another origin when `propagateTo` allows it. */
 export const propagates = (href: string, propagateTo: ReadonlyArray<string | RegExp>, page: string): boolean =>
-  href.startsWith(page + '/') || propagateTo.some((target) => (typeof target == 'string' ? href.startsWith(target + '/') : href.search(target) >= 0));
+  href.startsWith(page + '/') || allowedBy(href, propagateTo);
 
 /** The headers of one request: the caller's, read (null or undefined when unset), and ours, added. A `Headers` is one. */
 export interface RequestHeaders {

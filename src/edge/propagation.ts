@@ -5,6 +5,7 @@
  */
 
 import { newSpanId } from '../core/ids';
+import { allowedBy } from '../core/propagate-to';
 import { parseTraceparent } from '../core/trace-context';
 
 /**
@@ -21,13 +22,9 @@ export const isSink = (url: URL, sink: URL | undefined, own: string): boolean =>
 
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
 
-/**
- * Same origin as the request being handled always, other origins when `propagateTo` matches (a
- * string is an exact origin, a RegExp is tested on the whole URL), the sink never.
- */
+/** Same origin as the request being handled always, other origins when `propagateTo` allows them, the sink never. */
 export const propagates = (url: URL, origin: string, propagateTo: Array<string | RegExp>, sink: URL | undefined): boolean =>
-  !isSink(url, sink, origin) &&
-  (url.origin === origin || propagateTo.some((target) => (typeof target === 'string' ? target === url.origin : target.test(url.href))));
+  !isSink(url, sink, origin) && (url.origin === origin || allowedBy(url.href, propagateTo));
 
 /** Records the `http_request` event of one outgoing call, given its status (0 when there was none) or what went wrong. */
 export type EndCall = (status: number, error?: string) => void;
