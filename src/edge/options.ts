@@ -7,6 +7,7 @@
  */
 import { report } from '../core/logger';
 import { given } from '../core/options';
+import { clip } from '../core/serialize';
 import type { TelemetryEvent } from '../core/types';
 
 /** What `AsyncLocalStorage` offers that we use: a store that follows one request's async work. */
@@ -81,6 +82,8 @@ export function resolveEdgeOptions(input: EdgeOptions): [EdgeResolved, string?] 
     // An option given as undefined is an option not given; a hostile object fails here, as a wrong service.
     options = { ...options, ...given(input) };
     if (typeof options.service !== 'string' || !options.service) throw option;
+    // The schema's limits, as the browser clips them: a longer name would have every event refused.
+    for (const key of ['service', 'release', 'environment'] as const) if (typeof options[key] === 'string') options[key] = clip(options[key]!, 256);
     option = 'sink';
     options.sink = httpUrl(options.sink).href;
     option = 'correlationHeader';
