@@ -56,7 +56,7 @@ export function fetchTracing(): Integration {
                 // Copied where fetch reads them, as it does: the caller's headers are never touched.
                 // A record (an object that is no sequence, as WebIDL tells them apart) is copied as a
                 // plain object: a `Headers` costs microseconds per call in Chromium.
-                plain = source == null || (source as Iterable<unknown>)[Symbol.iterator] === undefined;
+                plain = source === undefined || (Object(source) === source && (source as Iterable<unknown>)[Symbol.iterator] === undefined);
                 if (plain) copy = { ...(source as Record<string, string>) };
               }
               // Any other member the browser knows, as the caller's init had it.

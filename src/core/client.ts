@@ -10,7 +10,7 @@ import { newTraceId } from './ids';
 import { createDebug, report } from './logger';
 import { resolveOptions } from './options';
 import { redactValue } from './redact';
-import { normalize } from './serialize';
+import { clip, MAX_STACK, MAX_STRING, normalize } from './serialize';
 import { createDelivery, type Outbox } from './transport/delivery';
 import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
 import { toEntry, type Entry } from './transport/queue';
@@ -48,6 +48,41 @@ function stringify(value: unknown): string {
   }
 }
 
+/** The wire fields the sink requires, as event.schema.json has them. */
+const HEX32 = /^(?!0{32}$)[\da-f]{32}$/;
+const REQUIRED: Array<[keyof TelemetryEvent, RegExp]> = [
+  ['id', HEX32],
+  ['trace_id', HEX32],
+  ['timestamp', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/],
+  ['level', /^(debug|info|warn|error)$/],
+  ['event', /^[a-z][a-z\d_]{0,127}$/],
+  ['service', /^[^]{1,256}$/],
+];
+const OPTIONAL: Array<[keyof TelemetryEvent, number]> = [
+  ['release', 256],
+  ['environment', 256],
+  ['session_id', 128],
+  ['url', MAX_STRING],
+  ['user_id', 256],
+];
+
+/**
+ * A `beforeSend` may change what it likes, but an event the sink's schema refuses would be lost:
+ * the required fields it broke are put back, the optional strings cut to length or left out.
+ */
+function keepWireFields(event: TelemetryEvent, built: TelemetryEvent): void {
+  for (const [field, pattern] of REQUIRED) {
+    const value = event[field];
+    if (typeof value != 'string' || !pattern.test(value)) event[field] = built[field];
+  }
+  event.sdk = built.sdk;
+  for (const [field, max] of OPTIONAL) {
+    const value = event[field];
+    if (typeof value == 'string') event[field] = clip(value, max);
+    else if (value !== undefined) delete event[field];
+  }
+}
+
 export function createCoreClient(input: ClientOptions, platform: Platform): Client {
   const [options, problem] = resolveOptions(input, platform.baseUrl);
   // A wrong option leaves a client of the same shape that does nothing.
@@ -68,14 +103,20 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
   const build = (record: EventRecord): TelemetryEvent => buildEvent(record, { ...base, session_id: platform.sessionId?.() }, scrub);
 
   function serialize(record: EventRecord): string | null {
-    let event: TelemetryEvent | null = build(record);
+    const built = build(record);
+    let event: TelemetryEvent | null;
     try {
-      event = options.beforeSend!(event);
+      event = options.beforeSend!(built);
+      // Another object is read into plain data at once: it may be a Proxy, a cycle, or huge. One
+      // level more than the attributes had, and stacks kept whole.
+      if (event !== built) event = normalize(event, 7, MAX_STACK) as TelemetryEvent | null;
+      if (event == null) return null;
+      if (typeof event != 'object' || Array.isArray(event)) throw event;
+      keepWireFields(event, built);
     } catch (error) {
-      report('beforeSend threw, so its event was dropped:', error);
+      report('beforeSend threw or returned no event, so its event was dropped:', error);
       return null;
     }
-    if (!event || typeof event !== 'object') return null;
     let json = stringify(event);
     // A UTF-16 unit is at most 3 UTF-8 bytes: most events are cleared without counting.
     const tooBig = (): boolean => json.length * 3 > MAX_EVENT_BYTES && utf8Length(json) > MAX_EVENT_BYTES;
