@@ -46,15 +46,18 @@ let listedKeys: string[] = [];
 /**
  * `Object.keys`, the one pass over a wide object that can't be avoided (V8 lists every key of a
  * dictionary-mode object before `for…in` yields the first: about 20 ms for 100,000 keys). One call
- * often hands the same object twice (`captureError(thing, thing)`): it is listed once per task.
+ * may hand the same wide object twice (`captureError(thing, thing)`): it is listed once per task.
+ * Only a wide one: a key the app adds between two calls of one task lands past the first
+ * `MAX_ITEMS`, which are all that is read, while a narrow object is listed afresh every time.
  */
 function ownKeys(obj: object): string[] {
-  if (obj !== listed) {
-    listedKeys = Object.keys(obj);
+  if (obj === listed) return listedKeys;
+  const keys = Object.keys(obj);
+  if (keys.length > MAX_ITEMS) {
     if (!listed) queueMicrotask(() => ((listed = undefined), (listedKeys = [])));
-    listed = obj;
+    [listed, listedKeys] = [obj, keys];
   }
-  return listedKeys;
+  return keys;
 }
 
 /** The own enumerable keys' first `MAX_ITEMS` entries, read one by one; a `…` entry counts the rest. */
