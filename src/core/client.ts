@@ -5,7 +5,7 @@
  * tests each pass their own.
  */
 import { toErrorInfo } from './error-info';
-import { buildEvent, copyAttributes, type EventRecord, toLevel } from './event';
+import { buildEvent, copyAttributes, type EventRecord, toEventName, toLevel } from './event';
 import { newTraceId } from './ids';
 import { createDebug, report } from './logger';
 import { resolveOptions } from './options';
@@ -48,17 +48,9 @@ function stringify(value: unknown): string {
   }
 }
 
-/** The wire fields the sink requires, as event.schema.json has them. */
-const HEX32 = /^(?!0{32}$)[\da-f]{32}$/;
-const REQUIRED: Array<[keyof TelemetryEvent, RegExp]> = [
-  ['id', HEX32],
-  ['trace_id', HEX32],
-  ['timestamp', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/],
-  ['level', /^(debug|info|warn|error)$/],
-  ['event', /^[a-z][a-z\d_]{0,127}$/],
-  ['service', /^[^]{1,256}$/],
-];
-const OPTIONAL: Array<[keyof TelemetryEvent, number]> = [
+/** The optional strings of the wire format, and their longest (see event.schema.json). */
+const TEXT: Array<[keyof TelemetryEvent, number]> = [
+  ['service', 256],
   ['release', 256],
   ['environment', 256],
   ['session_id', 128],
@@ -68,15 +60,15 @@ const OPTIONAL: Array<[keyof TelemetryEvent, number]> = [
 
 /**
  * A `beforeSend` may change what it likes, but an event the sink's schema refuses would be lost:
- * the required fields it broke are put back, the optional strings cut to length or left out.
+ * the fields the SDK makes are put back, unless a valid trace id replaced its own; the level and
+ * name are read as `log` reads them; strings are cut to length, what is no string left out.
  */
 function keepWireFields(event: TelemetryEvent, built: TelemetryEvent): void {
-  for (const [field, pattern] of REQUIRED) {
-    const value = event[field];
-    if (typeof value != 'string' || !pattern.test(value)) event[field] = built[field];
-  }
-  event.sdk = built.sdk;
-  for (const [field, max] of OPTIONAL) {
+  const { id, timestamp, sdk, trace_id, service } = built;
+  Object.assign(event, { id, timestamp, sdk, level: toLevel(event.level), event: toEventName(event.event) });
+  if (!/^(?!0{32}$)[\da-f]{32}$/.test(event.trace_id as string)) event.trace_id = trace_id;
+  if (typeof event.service != 'string' || !event.service) event.service = service;
+  for (const [field, max] of TEXT) {
     const value = event[field];
     if (typeof value == 'string') event[field] = clip(value, max);
     else if (value !== undefined) delete event[field];

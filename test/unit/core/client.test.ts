@@ -187,14 +187,14 @@ describe('client', () => {
     expect(String(sent[2].huge).length).toBeLessThan(17_000);
   });
 
-  it('puts back the wire fields beforeSend broke, and clips or leaves out the optional ones', async () => {
+  it('puts back the wire fields beforeSend broke, reads its level and name as log does, and clips or leaves out the optional strings', async () => {
     const { client, fake } = setup({
       beforeSend: (event) => ({ ...event, id: 5, level: 'fatal', event: 'Not A Name', trace_id: null, timestamp: 'now', sdk: undefined, service: '', url: 'u'.repeat(20_000), session_id: 7 }) as never,
     });
     client.log('warn', 'checked');
     await client.flush();
     const [event] = fake.events();
-    expect(event).toMatchObject({ level: 'warn', event: 'checked', trace_id: client.traceId(), service: 'web', sdk: { name: 'tracebeam' } });
+    expect(event).toMatchObject({ level: 'info', event: 'not_a_name', trace_id: client.traceId(), service: 'web', sdk: { name: 'tracebeam' } });
     expect(event.id).toMatch(/^[0-9a-f]{32}$/);
     expect(event.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(event.url).toHaveLength(8_192);
