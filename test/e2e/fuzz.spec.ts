@@ -1,7 +1,8 @@
 /**
- * Every public method and option given hostile values in real Chromium: nothing throws into the
- * page, later events still arrive, and no task of the page runs over 50 ms (a long-task
- * PerformanceObserver watches from before the SDK is loaded to the end).
+ * Every public method and option given hostile values in real Chromium, through the ESM build and
+ * the script tag's global: nothing throws into the page, later events still arrive and pass the
+ * sink's schema, and no task of the page runs over 50 ms (a long-task PerformanceObserver watches
+ * from before the SDK is loaded to the end).
  */
 import { expect, modulePage, test } from './support/fixtures';
 
