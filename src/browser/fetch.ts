@@ -32,21 +32,42 @@ export function fetchTracing(): Integration {
           let options: RequestInit | undefined = init;
           let end: EndRequest | undefined;
           let signal: AbortSignal | null | undefined;
+          // The input as fetch converts it (a URL, an object with a `toString`), converted once.
+          let target: unknown = input;
           try {
             // Anything but an object (a number, a string) is for the native fetch to reject, as it does.
             const given = init != null && (typeof init == 'object' || typeof init == 'function');
             if (init != null && !given) throw 0;
             const request = isRequest(input) ? input : undefined;
+            // Conversion errors (a Symbol, a `toString` that throws) are the native fetch's to report, in its words.
+            if (!request && arguments.length) target = `${input as string}`;
             const read: Record<string, unknown> = {};
             let empty = true;
-            for (const member of MEMBERS) if ((read[member] = given ? (init as Record<string, unknown>)[member] : undefined) !== undefined) empty = false;
-            // The init's headers replace the Request's, as in https://fetch.spec.whatwg.org/#dom-request
-            // (an init member is there unless undefined).
-            const source = (read.headers === undefined ? request : read)?.headers as HeadersInit | undefined;
-            // A copy: the caller's headers are never touched. A plain object (or none) is copied as
-            // a plain object: a `Headers` costs microseconds per call in Chromium, to build and collect.
-            const plain = source === undefined || source.constructor == Object;
-            const copy: Record<string, string> = { ...(plain && (source as Record<string, string>)) };
+            let source: HeadersInit | undefined;
+            let plain = true;
+            let copy: Record<string, string> = {};
+            try {
+              for (const member of MEMBERS) {
+                if ((read[member] = given ? (init as Record<string, unknown>)[member] : undefined) !== undefined) empty = false;
+                if (member != 'headers') continue;
+                // The init's headers replace the Request's, as in https://fetch.spec.whatwg.org/#dom-request
+                // (an init member is there unless undefined).
+                source = (read.headers === undefined ? request : read)?.headers as HeadersInit | undefined;
+                // Copied where fetch reads them, as it does: the caller's headers are never touched.
+                // A record (an object that is no sequence, as WebIDL tells them apart) is copied as a
+                // plain object: a `Headers` costs microseconds per call in Chromium.
+                plain = source === undefined || (Object(source) === source && (source as Iterable<unknown>)[Symbol.iterator] === undefined);
+                if (plain) copy = { ...(source as Record<string, string>) };
+              }
+              // Any other member the browser knows, as the caller's init had it.
+              if (given) for (const key in init) if (!(key in read)) read[key] = (init as Record<string, unknown>)[key];
+            } catch (error) {
+              // A getter or a Proxy of the caller's threw while fetch's arguments were read: the native
+              // fetch rejects with that very error, and must not run the caller's code a second time.
+              return Promise.reject(error);
+            }
+            // From here on the native fetch gets the members as read, never the caller's init to read again.
+            if (given) options = { ...read } as RequestInit;
             const headers = plain ? copy : new Headers(source);
             const access = plain
               ? {
@@ -56,28 +77,25 @@ export function fetchTracing(): Integration {
                   set: (name: string, value: string) => void (copy[name] = value),
                 }
               : (headers as Headers);
+            signal = (read.signal as AbortSignal | undefined) || request?.signal;
             // `fetch()` with no argument at all must still throw its TypeError, not fetch "/undefined".
-            end = arguments.length ? trace((read.method as string) || request?.method || 'GET', new URL(request ? request.url : (input as string), document.baseURI), access) : undefined;
+            end = arguments.length ? trace((read.method as string) || request?.method || 'GET', new URL(request ? request.url : (target as string), document.baseURI), access) : undefined;
             if (end) {
               read.headers = headers;
               // Any init that is not empty resets a Request's referrer and referrer policy ("If init
               // is not empty" in the same algorithm); ours is never empty, so where the caller's was
               // (or there was none) the Request's own are passed on.
               if (empty && request) [read.referrer, read.referrerPolicy] = [request.referrer, request.referrerPolicy];
-              // A plain object of the members read above, once, so that polyfills that copy the init
-              // see them too; and any other member the browser knows, as the caller's init had it.
+              // A plain object, so that polyfills that copy the init see the members too.
               options = { ...read } as RequestInit;
-              if (given) for (const key in init) if (!(key in read)) (options as Record<string, unknown>)[key] = (init as Record<string, unknown>)[key];
             }
-            signal = (read.signal as AbortSignal | undefined) || request?.signal;
           } catch {
-            // What the SDK can not read (an odd URL or header) goes on unchanged: fetch itself then
+            // What the SDK can not read (an odd URL or header) goes on untraced: fetch itself then
             // rejects, or not, exactly as it would have.
             end = undefined;
-            options = init;
           }
           // Unchanged, the very arguments go on: `fetch()` must still count none.
-          const result = options === init ? original.apply(this, arguments as unknown as [RequestInfo]) : original.call(this, input, options);
+          const result = options === init && target === input ? original.apply(this, arguments as unknown as [RequestInfo]) : original.call(this, target as RequestInfo, options);
           try {
             if (end) {
               return result.then(

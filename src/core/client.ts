@@ -11,7 +11,7 @@ import { newTraceId } from './ids';
 import { report, say } from './logger';
 import { resolveOptions } from './options';
 import { redactValue, takeRedacted } from './redact';
-import { normalize } from './serialize';
+import { clip, MAX_STACK, MAX_STRING, normalize } from './serialize';
 import { createDelivery, type Outbox } from './transport/delivery';
 import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
 import { toEntry, type Entry } from './transport/queue';
@@ -48,6 +48,33 @@ function stringify(value: unknown): string {
   }
 }
 
+/** The optional strings of the wire format, and their longest (see event.schema.json). */
+const TEXT: Array<[keyof TelemetryEvent, number]> = [
+  ['service', 256],
+  ['release', 256],
+  ['environment', 256],
+  ['session_id', 128],
+  ['url', MAX_STRING],
+  ['user_id', 256],
+];
+
+/**
+ * A `beforeSend` may change what it likes, but an event the sink's schema refuses would be lost:
+ * the fields the SDK makes are put back, unless a valid trace id replaced its own; the level and
+ * name are read as `log` reads them; strings are cut to length, what is no string left out.
+ */
+function keepWireFields(event: TelemetryEvent, built: TelemetryEvent): void {
+  const { id, timestamp, sdk, trace_id, service } = built;
+  Object.assign(event, { id, timestamp, sdk, level: toLevel(event.level), event: toEventName(event.event) });
+  if (!/^(?!0{32}$)[\da-f]{32}$/.test(event.trace_id as string)) event.trace_id = trace_id;
+  if (typeof event.service != 'string' || !event.service) event.service = service;
+  for (const [field, max] of TEXT) {
+    const value = event[field];
+    if (typeof value == 'string') event[field] = clip(value, max);
+    else if (value !== undefined) delete event[field];
+  }
+}
+
 export function createCoreClient(input: ClientOptions, platform: Platform): Client {
   const [options, problem] = resolveOptions(input, platform.baseUrl);
   // A wrong option leaves a client of the same shape that does nothing.
@@ -69,16 +96,22 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   function serialize(record: EventRecord): string | null {
     if (__DEV__) takeRedacted();
-    let event: TelemetryEvent | null = build(record);
+    const built = build(record);
     const redacted = __DEV__ ? takeRedacted() : 0;
+    let event: TelemetryEvent | null;
     try {
-      event = options.beforeSend!(event);
+      event = options.beforeSend!(built);
+      // Another object is read into plain data at once: it may be a Proxy, a cycle, or huge. One
+      // level more than the attributes had, and stacks kept whole.
+      if (event !== built) event = normalize(event, 7, MAX_STACK) as TelemetryEvent | null;
+      if (event == null) {
+        if (__DEV__ && options.debug) say('debug', `dropped ${toEventName(record.input.event)}: beforeSend returned ${String(event)}`);
+        return null;
+      }
+      if (typeof event != 'object' || Array.isArray(event)) throw event;
+      keepWireFields(event, built);
     } catch (error) {
-      report('beforeSend threw, so its event was dropped:', error);
-      return null;
-    }
-    if (!event || typeof event !== 'object') {
-      if (__DEV__ && options.debug) say('debug', `dropped ${toEventName(record.input.event)}: beforeSend returned ${String(event)}`);
+      report('beforeSend threw or returned no event, so its event was dropped:', error);
       return null;
     }
     let json = stringify(event);

@@ -81,8 +81,10 @@ export function resolveOptions(input: ClientOptions, baseUrl?: string): [Resolve
     options.maxBytes = Math.min(options.maxBytes, 60_000);
     if (!Array.isArray(options.integrations)) fail('integrations', 'an array');
     options.integrations = [...options.integrations].map(ownIntegration);
+    // A RegExp is copied: the copy matches by its pattern alone, so an own `exec`, getter or
+    // Symbol.search of the app's (or a Proxy, which can't be copied) never runs at request time.
     options.propagateTo = [...options.propagateTo].map((target) =>
-      target instanceof RegExp ? target : (httpUrl(target) || fail('propagateTo', 'an http(s) URL')).origin,
+      target instanceof RegExp ? new RegExp(target) : (httpUrl(target) || fail('propagateTo', 'an http(s) URL')).origin,
     );
     if (!/^[\w!#$%&'*+.^`|~-]+$/.test(options.correlationHeader)) fail('correlationHeader', 'a header name');
     if (options.transport) {

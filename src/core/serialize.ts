@@ -39,12 +39,32 @@ export function read(obj: object, key: PropertyKey): unknown {
   }
 }
 
+/** The object listed last in this task, and its keys: see `ownKeys`. */
+let listed: object | undefined;
+let listedKeys: string[] = [];
+
+/**
+ * `Object.keys`, the one pass over a wide object that can't be avoided (V8 lists every key of a
+ * dictionary-mode object before `for…in` yields the first: about 20 ms for 100,000 keys). One call
+ * may hand the same wide object twice (`captureError(thing, thing)`): it is listed once per task.
+ * Only a wide one: a key the app adds between two calls of one task lands past the first
+ * `MAX_ITEMS`, which are all that is read, while a narrow object is listed afresh every time.
+ */
+function ownKeys(obj: object): string[] {
+  if (obj === listed) return listedKeys;
+  const keys = Object.keys(obj);
+  if (keys.length > MAX_ITEMS) {
+    if (!listed) queueMicrotask(() => ((listed = undefined), (listedKeys = [])));
+    [listed, listedKeys] = [obj, keys];
+  }
+  return keys;
+}
+
 /** The own enumerable keys' first `MAX_ITEMS` entries, read one by one; a `…` entry counts the rest. */
 export function copyEntries(obj: object): Record<string, unknown> {
   // An array (or a typed array) is read by index: listing a million keys would cost seconds.
   const list = Array.isArray(obj) || ArrayBuffer.isView(obj);
-  // Otherwise `Object.keys` is the one pass over a wide object that can't be avoided; nothing else is.
-  const keys = list ? Array.from({ length: Math.min((obj as unknown[]).length, MAX_ITEMS + 1) }, (_, i) => String(i)) : Object.keys(obj);
+  const keys = list ? Array.from({ length: Math.min((obj as unknown[]).length, MAX_ITEMS + 1) }, (_, i) => String(i)) : ownKeys(obj);
   const total = list ? (obj as unknown[]).length : keys.length;
   const out: Record<string, unknown> = {};
   for (let i = 0; i < keys.length && i < MAX_ITEMS; i++) out[toKey(keys[i])] = read(obj, keys[i]);

@@ -3,10 +3,11 @@
  * `init` (or before the SDK has even loaded, through the pre-load snippet). Calls made before
  * there is a client wait in one queue with the snippet's recordings and are replayed by `init`.
  */
+import { copyAttributes } from '../core/event';
 import { report } from '../core/logger';
 import type { Attributes, Client, ClientOptions, Level } from '../core/types';
 import { isPreloadStub, MAX_RECORDED, type PreloadStub } from '../snippet/protocol';
-import { replay } from './replay';
+import { describeCall, replay } from './replay';
 
 export interface ScriptGlobal {
   init(options: ClientOptions): Client;
@@ -29,8 +30,15 @@ export function createGlobal(start: (options: ClientOptions) => Client, previous
     <M extends 'log' | 'captureError' | 'setUser' | 'setContext'>(method: M) =>
     (...args: Parameters<Client[M]>): void => {
       if (client) return (client[method] as (...a: unknown[]) => void)(...args);
-      if (pending._q.length < MAX_RECORDED) pending._q.push([method, args, Date.now()]);
-      else pending._d++;
+      if (pending._q.length >= MAX_RECORDED) return void pending._d++;
+      // Read now, in the caller's task, as the client reads a call: what the app's objects held then
+      // is what is sent, and `init` is not left to read a hundred wide objects in one long task.
+      try {
+        const input = describeCall(method, args);
+        pending._q.push(input ? ['capture', [input], Date.now()] : [method, method == 'setContext' ? [copyAttributes(args[0])] : args, Date.now()]);
+      } catch {
+        // The client would have dropped this call too (its methods never throw into the page).
+      }
     };
 
   return {

@@ -10,8 +10,10 @@ import { copyAttributes, toLevel } from '../core/event';
 import type { CaptureInput, Client } from '../core/types';
 import type { RecordedCall } from '../snippet/protocol';
 
-function describe(method: string, args: ArrayLike<unknown>): CaptureInput | undefined {
+export function describeCall(method: string, args: ArrayLike<unknown>): CaptureInput | undefined {
   const [first, second, third] = Array.from(args);
+  // Already described when it was called (see global.ts).
+  if (method === 'capture') return first as CaptureInput;
   if (method === 'log') return { level: toLevel(first), event: second as string, attributes: copyAttributes(third) };
   if (method === 'captureError') return { level: 'error', event: 'client_error', error: toErrorInfo(first, true), attributes: copyAttributes(second) };
   if (method === 'unhandledrejection') {
@@ -25,7 +27,7 @@ function describe(method: string, args: ArrayLike<unknown>): CaptureInput | unde
 export function replay(client: Client, calls: RecordedCall[], dropped: number): void {
   for (const [method, args, time] of calls.splice(0)) {
     try {
-      const input = describe(method, args);
+      const input = describeCall(method, args);
       if (input) client.capture({ ...input, time });
       else if (method === 'setUser' || method === 'setContext') client[method](args[0] as never);
     } catch {

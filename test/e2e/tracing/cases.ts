@@ -271,6 +271,139 @@ export const FETCH_CASES: Case[] = [
     name: 'an init that is no object rejects with a TypeError',
     run: async (h) => [await h.fetch('/api/echo', 5), await h.fetch('/api/echo', 'POST'), await h.fetch('/api/echo', true), await h.fetch('/api/echo', Symbol('s')), await h.fetch('/api/echo', 0n)],
   },
+  {
+    name: 'headers as a Map and as a Headers of another realm',
+    run: async (h) => {
+      const frame = document.createElement('iframe');
+      document.body.append(frame);
+      const OtherHeaders = (frame.contentWindow as unknown as { Headers: typeof Headers }).Headers;
+      const results = [await h.fetch('/api/echo', { headers: new Map([['x-app', 'map']]) as unknown as HeadersInit }), await h.fetch('/api/echo', { headers: new OtherHeaders({ 'x-app': 'iframe' }) })];
+      frame.remove();
+      return results;
+    },
+  },
+  {
+    name: 'headers whose names are inherited, symbols or not enumerable are not sent',
+    run: (h) => {
+      class Named {
+        get 'x-inherited'() {
+          return 'no';
+        }
+      }
+      const headers = Object.assign(new Named(), { 'x-own': 'yes', [Symbol('s')]: 'no' });
+      Object.defineProperty(headers, 'x-hidden', { value: 'no', enumerable: false });
+      return h.fetch('/api/echo', { headers });
+    },
+  },
+  { name: 'headers with a null prototype', run: (h) => h.fetch('/api/echo', { headers: Object.assign(Object.create(null), { 'x-app': 'bare' }) }) },
+  {
+    name: 'a header value from a getter, read once',
+    run: async (h) => {
+      let reads = 0;
+      const headers = {
+        get 'x-app'() {
+          reads++;
+          return 'counted';
+        },
+      };
+      return { result: await h.fetch('/api/echo', { headers }), reads };
+    },
+  },
+  {
+    name: 'an init member and a header value whose getters throw: fetch rejects with that error, read once',
+    run: async (h) => {
+      let reads = 0;
+      const thrown = new Error('from a getter');
+      const member = {
+        get method() {
+          reads++;
+          throw thrown;
+        },
+      };
+      const header = {
+        headers: {
+          get 'x-app'() {
+            reads++;
+            throw thrown;
+          },
+        },
+      };
+      const settled = [await h.settle(fetch('/api/echo', member as RequestInit)), await h.settle(fetch('/api/echo', header as unknown as RequestInit))];
+      return { outcomes: settled.map((s: { rejected?: unknown; reason?: unknown }) => [s.rejected, s.reason === thrown]), reads };
+    },
+  },
+  { name: 'a Proxy as the init and as its headers', run: (h) => h.fetch('/api/echo', new Proxy({ method: 'POST', body: 'proxied', headers: new Proxy({ 'x-app': 'proxy' }, {}) }, {})) },
+  { name: 'an array as the init', run: (h) => h.fetch('/api/echo', [] as unknown as RequestInit) },
+  {
+    name: 'cache modes, only-if-cached refused across the mode',
+    run: async (h) => [
+      await h.fetch('/api/echo', { cache: 'no-store' }),
+      await h.fetch('/api/echo', { cache: 'reload' }),
+      await h.fetch('/api/echo', { cache: 'no-cache' }),
+      await h.fetch('/api/echo', { cache: 'force-cache' }),
+      await h.fetch('/api/echo', { cache: 'only-if-cached' }),
+      await h.fetch('/api/echo', { cache: 'bogus' as RequestCache }),
+    ],
+  },
+  { name: 'priority high, low and a wrong one', run: async (h) => [await h.fetch('/api/echo', { priority: 'high' }), await h.fetch('/api/echo', { priority: 'low' }), await h.fetch('/api/echo', { priority: 'urgent' as RequestPriority })] },
+  {
+    name: 'ArrayBuffer, DataView and String object bodies',
+    run: async (h) => {
+      const bytes = new TextEncoder().encode('buffer').buffer;
+      return [await h.fetch('/api/echo', { method: 'POST', body: bytes }), await h.fetch('/api/echo', { method: 'POST', body: new DataView(bytes) }), await h.fetch('/api/echo', { method: 'POST', body: new String('boxed') as string })];
+    },
+  },
+  {
+    name: 'a Request made from another Request, and one given an init body',
+    run: async (h) => {
+      const first = new Request('/api/echo?copy=1', { method: 'PUT', headers: { 'x-app': 'first' }, body: 'first' });
+      return [await h.fetch(new Request(first, { headers: { 'x-app': 'second' } })), await h.fetch(new Request('/api/echo', { method: 'POST', body: 'request' }), { body: 'init' })];
+    },
+  },
+  {
+    name: 'window: null is allowed, any other window refused',
+    run: async (h) => [await h.fetch('/api/echo', { window: null } as RequestInit), await h.fetch('/api/echo', { window: {} } as unknown as RequestInit)],
+  },
+  {
+    name: 'referrers: about:client, another origin, and an unparsable one',
+    run: async (h, c) => [await h.fetch('/api/echo', { referrer: 'about:client' }), await h.fetch('/api/echo', { referrer: c.other + '/elsewhere' }), await h.fetch('/api/echo', { referrer: 'http://[' })],
+  },
+  {
+    name: 'the caller’s own traceparent is kept',
+    run: async (h) => {
+      const result = await h.fetch('/api/echo', { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+      return { result, received: result.body.headers.traceparent };
+    },
+  },
+  {
+    name: 'an input object with a toString of its own, converted once',
+    run: async (h) => {
+      let reads = 0;
+      const input = {
+        toString() {
+          reads++;
+          return '/api/echo?converted=1';
+        },
+      };
+      return { result: await h.fetch(input), reads };
+    },
+  },
+  { name: 'a header name given twice in different cases is combined', run: (h) => h.fetch('/api/echo', { headers: { 'X-Twice': 'a', 'x-twice': 'b' } }) },
+  {
+    name: 'relative URLs: dot segments and a fragment',
+    run: async (h) => [await h.fetch('./api/echo?dot=1'), await h.fetch('/api/../api/echo?dots=1'), await h.fetch('/api/echo?frag=1#part')],
+  },
+  {
+    name: 'the response read as a clone, as JSON and as bytes',
+    run: async () => {
+      const response = await fetch('/api/echo?read=1');
+      const clone = response.clone();
+      const json = await response.json();
+      const bytes = await clone.arrayBuffer();
+      return { method: json.method, bytes: bytes.byteLength > 0, bodyUsed: [response.bodyUsed, clone.bodyUsed] };
+    },
+  },
+  { name: 'mode navigate is refused', run: (h) => h.fetch('/api/echo', { mode: 'navigate' as RequestMode }) },
   { name: 'an init that is a function', run: (h) => h.fetch('/api/echo', Object.assign(() => 1, { method: 'POST', body: 'fn' })) },
   { name: 'a same-origin redirect to another origin', run: (h, c) => h.fetch('/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
   {
@@ -464,6 +597,66 @@ export const XHR_CASES: Case[] = [
         .then((state: object) => ({ ...state, headers: xhr.getAllResponseHeaders().split('\r\n').filter((line) => !line.startsWith('date')) }));
     },
   },
+  { name: 'a Document body', run: (h) => h.xhr('POST', '/api/echo', { body: new DOMParser().parseFromString('<root><item/></root>', 'application/xml') }) },
+  {
+    name: 'ArrayBuffer and DataView bodies',
+    run: async (h) => {
+      const bytes = new TextEncoder().encode('buffer').buffer;
+      return [await h.xhr('POST', '/api/echo', { body: bytes }), await h.xhr('POST', '/api/echo', { body: new DataView(bytes) })];
+    },
+  },
+  { name: 'a forbidden header is ignored', run: (h) => h.xhr('GET', '/api/echo', { headers: { Cookie: 'a=b', 'x-ok': '1' } }) },
+  {
+    name: 'the caller’s own traceparent is kept',
+    run: async (h) => {
+      const state = await h.xhr('GET', '/api/echo', { headers: { TraceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+      return { state, received: state.body.headers.traceparent };
+    },
+  },
+  { name: 'HEAD and a lower-case method', run: async (h) => [await h.xhr('HEAD', '/api/echo'), await h.xhr('post', '/api/echo', { body: 'x' })] },
+  {
+    name: 'open with a user name and password',
+    run: async (h) => {
+      const xhr = new XMLHttpRequest();
+      const tracker = h.track(xhr);
+      xhr.open('GET', '/api/echo?auth=1', true, 'user', 'secret');
+      xhr.send();
+      await tracker.done;
+      return { ...h.xhrState(xhr), log: tracker.log };
+    },
+  },
+  {
+    name: 'sync requests refuse a timeout and a responseType',
+    run: async (h) => [await h.xhr('GET', '/api/echo', { async: false, configure: (xhr: XMLHttpRequest) => (xhr.timeout = 100) }), await h.xhr('GET', '/api/echo', { async: false, configure: (xhr: XMLHttpRequest) => (xhr.responseType = 'json') })],
+  },
+  {
+    name: 'abort from readystatechange at HEADERS_RECEIVED',
+    run: (h) =>
+      h.xhr('GET', '/api/echo', {
+        configure: (xhr: XMLHttpRequest) => xhr.addEventListener('readystatechange', () => xhr.readyState === 2 && xhr.abort()),
+      }),
+  },
+  {
+    name: 'the next request opened and sent from onload',
+    run: async (h) => {
+      const xhr = new XMLHttpRequest();
+      const tracker = h.track(xhr);
+      const statuses: number[] = [];
+      await new Promise((resolve) => {
+        xhr.onload = () => {
+          statuses.push(xhr.status);
+          if (statuses.length === 2) return resolve(undefined);
+          xhr.open('POST', '/api/echo?second=1');
+          xhr.send('again');
+        };
+        xhr.open('GET', '/api/echo?first=1');
+        xhr.send();
+      });
+      return { statuses, state: h.xhrState(xhr), log: tracker.log };
+    },
+  },
+  { name: 'a redirect to a 404', run: (h) => h.xhr('GET', '/api/redirect?to=' + encodeURIComponent('/api/echo?status=404')) },
+  { name: 'send with a null and an undefined body', run: async (h) => [await h.xhr('POST', '/api/echo', { body: null }), await h.xhr('PUT', '/api/echo', { body: undefined })] },
   { name: 'a same-origin redirect to another origin', run: (h, c) => h.xhr('GET', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
   { name: 'a same-origin redirect to another origin, with upload listeners', run: (h, c) => h.xhr('POST', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1'), { body: 'x', upload: true }) },
   {

@@ -218,30 +218,45 @@ describe('fetchTracing', () => {
       teardown = fetchTracing().setup(client);
     }
 
-    it('falls back to the original call, unchanged, when the SDK fails', async () => {
+    it('falls back to the original call, with the init as it was read, when the SDK fails', async () => {
       installOver(() => {
         throw new Error('broken');
       });
-      const init = { headers: { a: 'b' } };
+      const headers = { a: 'b' };
       const self = {};
-      await fetch.call(self, '/api/echo', init);
-      expect(calls).toEqual([{ self, args: ['/api/echo', init] }]);
-      expect(calls[0].args[1]).toBe(init);
+      await fetch.call(self, '/api/echo', { headers });
+      expect(calls).toEqual([{ self, args: ['/api/echo', expect.objectContaining({ headers })] }]);
+      // The caller's own headers, untraced: the init's members were read once, and are passed on as read.
+      expect((calls[0].args[1] as RequestInit).headers).toBe(headers);
     });
 
-    it('passes unreadable input on for fetch itself to refuse', async () => {
+    it('passes unreadable input on for fetch itself to refuse, without reading the caller’s init again', async () => {
       installOver();
-      const badHeaders = { headers: [['only-a-name']] } as unknown as RequestInit;
-      const badUrl = {};
+      const headers = [['only-a-name']];
+      let reads = 0;
+      const badHeaders = {
+        get headers() {
+          reads++;
+          return headers;
+        },
+      } as unknown as RequestInit;
       await fetch('/api/echo', badHeaders);
-      await fetch('http://[::1', badUrl);
-      expect(calls.map((call) => call.args)).toEqual([
-        ['/api/echo', badHeaders],
-        ['http://[::1', badUrl],
-      ]);
-      expect(calls.map((call) => call.args[1])).toEqual([badHeaders, badUrl]);
-      expect(calls[0].args[1]).toBe(badHeaders);
-      expect(calls[1].args[1]).toBe(badUrl);
+      await fetch('http://[::1', {});
+      expect(calls.map((call) => call.args[0])).toEqual(['/api/echo', 'http://[::1']);
+      expect((calls[0].args[1] as RequestInit).headers).toBe(headers);
+      expect(reads).toBe(1);
+    });
+
+    it('rejects with the error a getter of the caller’s init threw, as fetch does, and calls no fetch', async () => {
+      installOver();
+      const thrown = new Error('getter');
+      const init = {
+        get method(): string {
+          throw thrown;
+        },
+      };
+      await expect(fetch('/api/echo', init)).rejects.toBe(thrown);
+      expect(calls).toEqual([]);
     });
 
     it('returns what an underlying fetch returns even when it is no promise', () => {

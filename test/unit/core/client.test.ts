@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCoreClient, type Platform } from '../../../src/core/client';
-import type { ClientOptions, Integration } from '../../../src/core/types';
+import type { ClientOptions, Integration, TelemetryEvent } from '../../../src/core/types';
 import { recordingFetch } from './recording-fetch';
 
 const SINK = 'https://logs.test/api/log';
@@ -182,6 +182,48 @@ describe('client', () => {
     await client.flush();
     expect(fake.calls).toHaveLength(0);
     expect(error).toHaveBeenCalledWith(expect.stringContaining('beforeSend threw'), expect.any(Error));
+  });
+
+  it('drops the event and says so when beforeSend returns no event, and reads the objects it returns into plain data', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const results: Array<(event: TelemetryEvent) => unknown> = [
+      () => 'event',
+      () => 42,
+      () => [],
+      () => new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap }),
+      (event) => Object.assign(event, { self: event }),
+      (event) => new Proxy(event, {}),
+      (event) => ({ ...event, huge: 'x'.repeat(1_000_000), get bad() { return trap(); } }),
+    ];
+    const sent: TelemetryEvent[] = [];
+    for (const result of results) {
+      const { client, fake } = setup({ beforeSend: result as ClientOptions['beforeSend'] });
+      client.log('info', 'checked');
+      await client.flush();
+      sent.push(...fake.events());
+    }
+    expect(error.mock.calls.filter(([message]) => String(message).includes('beforeSend threw or returned no event'))).toHaveLength(4);
+    expect(sent.map((e) => e.event)).toEqual(['checked', 'checked', 'checked']);
+    expect(sent[0].self).toBe('[Circular]');
+    expect(sent[2].bad).toBe('[Unreadable]');
+    expect(String(sent[2].huge).length).toBeLessThan(17_000);
+  });
+
+  it('puts back the wire fields beforeSend broke, reads its level and name as log does, and clips or leaves out the optional strings', async () => {
+    const { client, fake } = setup({
+      beforeSend: (event) => ({ ...event, id: 5, level: 'fatal', event: 'Not A Name', trace_id: null, timestamp: 'now', sdk: undefined, service: '', url: 'u'.repeat(20_000), session_id: 7 }) as never,
+    });
+    client.log('warn', 'checked');
+    await client.flush();
+    const [event] = fake.events();
+    expect(event).toMatchObject({ level: 'info', event: 'not_a_name', trace_id: client.traceId(), service: 'web', sdk: { name: 'tracebeam' } });
+    expect(event.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(event.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(event.url).toHaveLength(8_192);
+    expect(event).not.toHaveProperty('session_id');
   });
 
   it('keeps only errors in a session sampled out', async () => {

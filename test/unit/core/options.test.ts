@@ -36,6 +36,17 @@ describe('resolveOptions', () => {
     expect(options).toMatchObject({ maxEvents: 10, maxBytes: 60_000, flushIntervalMs: 100 });
   });
 
+  it('copies a RegExp of propagateTo, so that its own exec or getters never run; a Proxy of one is refused', () => {
+    const pattern = Object.defineProperty(/^https:\/\/api\./, 'exec', {
+      get() {
+        throw new Error('trap');
+      },
+    });
+    const [options] = resolve({ ...valid, propagateTo: [pattern] });
+    expect('https://api.example.com/'.search(options.propagateTo[0])).toBe(0);
+    expect(resolve({ ...valid, propagateTo: [new Proxy(/x/, {})] })[1]).toContain('option');
+  });
+
   it('reduces string entries of propagateTo to origins and keeps RegExps', () => {
     const pattern = /^https:\/\/.*\.example\.com\//;
     const [options] = resolve({ ...valid, propagateTo: ['https://api.example.com/v1/', pattern] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STRING, normalize, truncate } from '../../../src/core/serialize';
+import { copyEntries, MAX_ITEMS, MAX_STRING, normalize, truncate } from '../../../src/core/serialize';
 
 describe('normalize', () => {
   it('keeps plain JSON data as it is', () => {
@@ -66,5 +66,22 @@ describe('normalize', () => {
     const nasty: Record<string, unknown> = { big: 1n, fn: () => 1 };
     nasty.loop = nasty;
     expect(() => JSON.stringify(normalize(nasty))).not.toThrow();
+  });
+});
+
+describe('copyEntries', () => {
+  it('lists a wide object once per task, and a narrow one afresh at every call', async () => {
+    const narrow: Record<string, number> = { a: 1 };
+    copyEntries(narrow);
+    narrow.b = 2;
+    expect(copyEntries(narrow)).toEqual({ a: 1, b: 2 });
+    const wide: Record<string, number> = {};
+    for (let i = 0; i < 1_000; i++) wide['key_' + i] = i;
+    expect(copyEntries(wide)['…']).toBe(`${1_000 - MAX_ITEMS} more`);
+    wide.extra = 1;
+    // The same task: the list made above serves again.
+    expect(copyEntries(wide)['…']).toBe(`${1_000 - MAX_ITEMS} more`);
+    await Promise.resolve();
+    expect(copyEntries(wide)['…']).toBe(`${1_001 - MAX_ITEMS} more`);
   });
 });

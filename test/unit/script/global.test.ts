@@ -35,6 +35,27 @@ describe('the script-tag global', () => {
     expect(sent[1]).toMatchObject({ step: 'boot', error: { type: 'TypeError', message: 'early failure', handled: true } });
   });
 
+  it('reads what a call before init was given at the call, not at init', async () => {
+    const { start, events } = recordingStart();
+    const api = createGlobal(start, undefined);
+    const attributes = { step: 'before' };
+    const context = { tenant_id: 't1' };
+    const thrown = { reason: 'before' };
+    api.log('info', 'early_bird', attributes);
+    api.setContext(context);
+    api.captureError(thrown);
+    Object.assign(attributes, { step: 'after' });
+    Object.assign(context, { tenant_id: 't2' });
+    Object.assign(thrown, { reason: 'after' });
+    api.init(OPTIONS);
+    const sent = await events();
+    expect(sent.map((e) => [e.event, e.step, e.tenant_id])).toEqual([
+      ['early_bird', 'before', undefined],
+      ['client_error', undefined, 't1'],
+    ]);
+    expect(sent[1].error!.message).toContain('"reason":"before"');
+  });
+
   it('sends calls made after init straight to the client', async () => {
     const { start, events } = recordingStart();
     const api = createGlobal(start, undefined);
