@@ -64,14 +64,14 @@ export { sink };
 export const react = [typed(ErrorBoundary), typed(TelemetryProvider), typed(useTelemetry)];
 `;
 
-// The README's edge handlers (every ```ts block that calls withTelemetry: the Cloudflare Worker and
+// The edge page's handlers (every ```ts block that calls withTelemetry: the Cloudflare Worker and
 // the Vercel Edge function), verbatim, and the same shapes where no annotation nor contextual type
 // says what the last argument is: each must get `telemetry` as RequestTelemetry, not `unknown`.
-const readmeHandlers = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
+const pageHandlers = [...readFileSync(join(root, 'docs/edge.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
   .map((match) => match[1])
   .filter((block) => block.includes('withTelemetry('));
-if (!readmeHandlers.some((block) => block.includes('ExportedHandler')) || !readmeHandlers.some((block) => block.includes("runtime: 'edge'"))) {
-  throw new Error('README.md: the Cloudflare Worker or the Vercel Edge example of withTelemetry was not found');
+if (!pageHandlers.some((block) => block.includes('ExportedHandler')) || !pageHandlers.some((block) => block.includes("runtime: 'edge'"))) {
+  throw new Error('docs/edge.md: the Cloudflare Worker or the Vercel Edge example of withTelemetry was not found');
 }
 const EDGE_HANDLERS = `
 import { nextMiddleware, withTelemetry, type RequestTelemetry } from 'tracebeam/edge';
@@ -177,10 +177,10 @@ try {
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name, private: true, type }));
       writeFileSync(join(project, file), PROGRAM);
       const extension = file.slice(file.indexOf('.'));
-      const edgeFiles = [`edge-handlers${extension}`, 'worker-globals.d.ts', ...readmeHandlers.map((_, i) => `readme-edge-${i}${extension}`)];
+      const edgeFiles = [`edge-handlers${extension}`, 'worker-globals.d.ts', ...pageHandlers.map((_, i) => `readme-edge-${i}${extension}`)];
       writeFileSync(join(project, edgeFiles[0]), EDGE_HANDLERS);
       writeFileSync(join(project, edgeFiles[1]), WORKER_GLOBALS);
-      readmeHandlers.forEach((block, i) => writeFileSync(join(project, edgeFiles[i + 2]), block));
+      pageHandlers.forEach((block, i) => writeFileSync(join(project, edgeFiles[i + 2]), block));
       const compilerOptions = { module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], types: ['node'], strict: true, noEmit: true, skipLibCheck: false, jsx: 'react-jsx' };
       writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [file, ...edgeFiles] }));
       check(`TypeScript consumer: ${name} (module ${module}, moduleResolution ${moduleResolution}, no skipLibCheck)`, join(app, 'node_modules', '.bin', 'tsc'), ['-p', project]);

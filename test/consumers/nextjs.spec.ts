@@ -1,5 +1,5 @@
 /**
- * The README's Next.js recipe, verbatim, in a fresh Next.js 15 app with the packed package:
+ * The Next.js recipe of docs/edge.md, verbatim, in a fresh Next.js 15 app with the packed package:
  * `next build`, `next start -H 127.0.0.1`, one page load in Chromium. The middleware's own posts to
  * the sink route must not be traced (no loop), the page's events must be accepted as same-origin,
  * and the page-load trace must be the middleware's.
@@ -9,10 +9,10 @@ import { expect, test } from '@playwright/test';
 import { freePort } from '../free-port';
 import { createApp, eventsIn, removeApp, ROOT, run, start, type Started } from './support';
 
-/** The ```ts block under the README's "### Next.js middleware". */
-function readmeMiddleware(): string {
-  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-  const section = readme.slice(readme.indexOf('### Next.js middleware'));
+/** The ```ts block under the edge page's "## Next.js middleware". */
+function recipeMiddleware(): string {
+  const page = readFileSync(`${ROOT}docs/edge.md`, 'utf8');
+  const section = page.slice(page.indexOf('## Next.js middleware'));
   const block = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
   expect(block).toContain('// middleware.ts');
   return block;
@@ -27,7 +27,7 @@ test.beforeAll(async () => {
   app = createApp(
     'next-consumer',
     `${ROOT}test/consumers/nextjs-app`,
-    { 'middleware.ts': readmeMiddleware(), 'app/api/log/route.ts': readFileSync(`${ROOT}examples/nextjs/app/api/log/route.ts`, 'utf8') },
+    { 'middleware.ts': recipeMiddleware(), 'app/api/log/route.ts': readFileSync(`${ROOT}examples/nextjs/app/api/log/route.ts`, 'utf8') },
     { next: '15.5.29', react: '19.2.9', 'react-dom': '19.2.9', typescript: '5.9.3', '@types/react': '19.2.6', '@types/node': '20.19.25' },
   );
   run(app, 'npx', ['--no-install', 'next', 'build'], { NEXT_TELEMETRY_DISABLED: '1' });

@@ -1,7 +1,7 @@
 /**
  * The three ways to load the SDK under a strict CSP with Trusted Types enforced: the pre-load
  * snippet, a plain script tag and the ESM build. Events reach the sink and the page sees no
- * violation. The page allows the `tracebeam` policy, as the README says it must for the snippet.
+ * violation. The page allows the `tracebeam` policy, as docs/script-tag.md says it must for the snippet.
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
