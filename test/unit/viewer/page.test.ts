@@ -1,7 +1,7 @@
 import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { viewerScript } from '../../../src/sink/ui/client';
-import type { ViewRecord } from '../../../src/sink/ui/view-record';
+import { viewerScript } from '../../../src/viewer/client';
+import type { ViewRecord } from '../../../src/viewer/view-record';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';

@@ -7,7 +7,7 @@
  * markup: events are whatever any page chose to send.
  */
 
-import type { FrameDetails } from '../records/details';
+import type { FrameDetails } from '../timeline/details';
 import type { ViewRecord } from './view-record';
 
 /** The script, as served at /assets/viewer.js. */
