@@ -56,6 +56,15 @@ test('a browser install gets neither the sink\'s validator nor the source map re
   expect(installed).not.toContain('node_modules/source-map');
 });
 
+test('the sink entry holds the endpoint alone: the timeline reader and the viewer live in the CLI', () => {
+  const read = (file: string) => readFileSync(join(dir, 'node_modules/tracebeam/dist', file), 'utf8');
+  for (const file of ['sink.mjs', 'sink.cjs']) {
+    expect(read(file)).toContain('function createSinkHandler(');
+    for (const name of ['mergeRecords', 'scanLines', 'createViewer', 'viewerScript']) expect(read(file)).not.toContain(`function ${name}(`);
+  }
+  for (const name of ['mergeRecords', 'scanLines', 'createViewer', 'viewerScript']) expect(read('cli.mjs')).toContain(`function ${name}(`);
+});
+
 test('`tracebeam sink --help`, `tracebeam trace` and the viewer work from the installed package', async () => {
   const help = execFileSync('npx', ['--no-install', 'tracebeam', 'sink', '--help'], { cwd: dir, encoding: 'utf8' });
   expect(help).toContain('--sourcemaps <dir>');
