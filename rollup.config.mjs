@@ -58,6 +58,40 @@ const schemaFile = {
   },
 };
 
+/**
+ * Packages bundled into the sink and the CLI rather than installed beside them (they are
+ * devDependencies), so that an app that installs tracebeam for the browser does not get them. Their
+ * licenses ask that the notice travel with the code: each chunk that holds one starts with it.
+ */
+const bundledLicenses = {
+  name: 'bundled-licenses',
+  banner(chunk) {
+    const cfworker = chunk.moduleIds.some((id) => id.includes('/node_modules/@cfworker/json-schema/'));
+    return cfworker ? CFWORKER_NOTICE : '';
+  },
+};
+
+// @cfworker/json-schema ships no LICENSE file; its package.json names the license and the author.
+const CFWORKER_NOTICE = `/*!
+ * @cfworker/json-schema ${JSON.parse(readFileSync('node_modules/@cfworker/json-schema/package.json', 'utf8')).version}, https://github.com/cfworker/cfworker
+ * MIT License. Copyright (c) Jeremy Danyow
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+ * associated documentation files (the "Software"), to deal in the Software without restriction,
+ * including without limitation the rights to use, copy, modify, merge, publish, distribute,
+ * sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in all copies or
+ * substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+ * NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+ * NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES
+ * OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+ * CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+ */`;
+
 /** The pre-load snippet: a readable copy and the minified one that pages inline. */
 const snippet = {
   input: 'src/snippet/snippet.ts',
@@ -73,7 +107,7 @@ export default [
   {
     input: entries,
     external: [...external, /^node:/],
-    plugins: [...plugins(), schemaFile],
+    plugins: [...plugins(), schemaFile, bundledLicenses],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true, hoistTransitiveImports: false },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
@@ -95,7 +129,7 @@ export default [
   {
     input: { cli: 'src/cli/index.ts' },
     external: [...external, /^node:/],
-    plugins: plugins(),
+    plugins: [...plugins(), bundledLicenses],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node', sourcemap: true },
   },
   {

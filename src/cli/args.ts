@@ -1,4 +1,8 @@
-/** A small flag parser shared by the subcommands: `--name value`, `--name=value`, `-x`, `--`. */
+/**
+ * The subcommands' flags, read by `node:util`'s `parseArgs`; what it lacks, added here: integer
+ * flags with bounds, and one short line that names the flag at fault.
+ */
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 
 export interface FlagSpec {
   type: 'string' | 'boolean' | 'integer';
@@ -19,65 +23,82 @@ export type ParsedArgs<S extends FlagSpecs> =
   | { ok: true; flags: Flags<S>; positionals: string[] }
   | { ok: false; error: string };
 
+type NodeOptions = NonNullable<ParseArgsConfig['options']>;
+
 export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S): ParsedArgs<S> {
-  const flags: Record<string, string | number | boolean> = {};
-  const positionals: string[] = [];
-
-  for (let i = 0; i < argv.length; i += 1) {
-    const token = argv[i]!;
-    if (token === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!token.startsWith('-') || token === '-') {
-      positionals.push(token);
-      continue;
-    }
-
-    const match = /^--([^=]+)(?:=(.*))?$/s.exec(token) ?? /^-([^-=])(?:=(.*))?$/s.exec(token);
-    const name = match === null ? undefined : resolveName(match[1]!, token.startsWith('--'), specs);
-    if (match === null || name === undefined) return { ok: false, error: `unknown flag ${token}` };
-    const spec = specs[name]!;
-    const flag = `--${name}`;
-
-    if (spec.type === 'boolean') {
-      if (match[2] !== undefined) return { ok: false, error: `${flag} does not take a value` };
-      flags[name] = true;
-      continue;
-    }
-
-    let raw = match[2];
-    if (raw === undefined) {
-      const next = argv[i + 1];
-      // "--port -1" should be reported as a bad number, but "--out --port 1" is a forgotten value.
-      if (next === undefined || next.startsWith('--')) return { ok: false, error: `${flag} needs a value` };
-      raw = next;
-      i += 1;
-    }
-    if (raw === '') return { ok: false, error: `${flag} needs a value` };
-    const value = spec.type === 'integer' ? parseInteger(raw, spec) : raw;
-    if (value === undefined) return { ok: false, error: `${flag} must be ${describeRange(spec)}, got "${raw}"` };
-    flags[name] = value;
+  const options = toNodeOptions(specs);
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
+  } catch (error) {
+    return { ok: false, error: explainRefusal(argv, options, specs) ?? firstLine(error) };
   }
-  return { ok: true, flags: flags as Flags<S>, positionals };
+
+  const flags: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === undefined) continue;
+    if (typeof value === 'boolean') {
+      flags[name] = value;
+      continue;
+    }
+    const error = checkValue(name, value, specs[name]!);
+    if (error !== undefined) return { ok: false, error };
+    flags[name] = specs[name]!.type === 'integer' ? Number(value) : value;
+  }
+  return { ok: true, flags: flags as Flags<S>, positionals: parsed.positionals };
 }
 
-function resolveName(name: string, long: boolean, specs: FlagSpecs): string | undefined {
-  if (long) return Object.hasOwn(specs, name) ? name : undefined;
-  return Object.keys(specs).find((key) => specs[key]!.short === name);
+function toNodeOptions(specs: FlagSpecs): NodeOptions {
+  const options: NodeOptions = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string', ...(spec.short === undefined ? {} : { short: spec.short }) };
+  }
+  return options;
 }
 
-function parseInteger(raw: string, spec: FlagSpec): number | undefined {
-  if (!/^\d+$/.test(raw)) return undefined;
+/**
+ * Node's refusals are several lines long and name the option in varying shapes, so the first token
+ * at fault is found again with a lenient pass over the same words, and described in one line.
+ */
+function explainRefusal(argv: readonly string[], options: NodeOptions, specs: FlagSpecs): string | undefined {
+  const { tokens } = parseNodeArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
+    if (spec === undefined) return `unknown flag ${token.rawName}`;
+    const flag = `--${token.name}`;
+    if (spec.type === 'boolean') {
+      if (token.value !== undefined) return `${flag} does not take a value`;
+      continue;
+    }
+    // "--out --port 1" is a forgotten value; "--port -1" is a bad number, said as such.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) return `${flag} needs a value`;
+    const error = checkValue(token.name, token.value, spec);
+    if (error !== undefined) return error;
+    if (!token.inlineValue && token.value.startsWith('-')) return `${flag} needs a value (write ${flag}=${token.value} for one that starts with a dash)`;
+  }
+  return undefined;
+}
+
+function checkValue(name: string, raw: string, spec: FlagSpec): string | undefined {
+  const flag = `--${name}`;
+  if (raw === '') return `${flag} needs a value`;
+  if (spec.type === 'integer' && !inBounds(raw, spec)) return `${flag} must be ${describeRange(spec)}, got "${raw}"`;
+  return undefined;
+}
+
+function inBounds(raw: string, spec: FlagSpec): boolean {
+  if (!/^\d+$/.test(raw)) return false;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value)) return undefined;
-  if (spec.min !== undefined && value < spec.min) return undefined;
-  if (spec.max !== undefined && value > spec.max) return undefined;
-  return value;
+  return Number.isSafeInteger(value) && (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
 }
 
 function describeRange(spec: FlagSpec): string {
   if (spec.min !== undefined && spec.max !== undefined) return `an integer from ${spec.min} to ${spec.max}`;
   if (spec.min !== undefined) return `an integer of at least ${spec.min}`;
   return 'a whole number';
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { checkTableName, clickHouseClient } from '../sink/clickhouse/http';
 import { ingestLines } from '../sink/clickhouse/ingest';
 import { DEFAULT_TABLE } from '../sink/clickhouse/schema';
-import { resolveInputs } from '../sink/records/files';
+import { resolveInputs } from '../timeline/files';
 import { parseArgs } from './args';
 import { usageError, type CliIo } from './io';
 

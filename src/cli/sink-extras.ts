@@ -11,11 +11,11 @@ import type { ClickHouseWriter } from '../sink/clickhouse/writer';
 import type { SinkWriter } from '../sink/handler';
 import type { NodeListener } from '../sink/node';
 import { writeResponse } from '../sink/node-response';
-import type { LogObject } from '../sink/records/fields';
-import { existingFileLines } from '../sink/records/files';
+import type { LogObject } from '../log-fields/fields';
+import { existingFileLines } from '../timeline/files';
 import { sourceMapResolver, type SourceMapResolver } from '../sink/sourcemaps';
-import { createRecentEvents, DEFAULT_RECENT, type RecentEvents } from '../sink/ui/recent';
-import { createViewer, type Viewer } from '../sink/ui/viewer';
+import { createRecentEvents, DEFAULT_RECENT, type RecentEvents } from '../viewer/recent';
+import { createViewer, type Viewer } from '../viewer/viewer';
 import type { CliIo } from './io';
 
 export interface SinkExtrasConfig {

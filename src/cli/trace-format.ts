@@ -1,6 +1,6 @@
 /** The timeline of `tracebeam trace` as text for people, and as JSON lines for programs. */
-import { describeRecord, formatFrame } from '../sink/records/details';
-import type { TimelineRecord } from '../sink/records/record';
+import { describeRecord, formatFrame } from '../timeline/details';
+import type { TimelineRecord } from '../timeline/record';
 import type { CliIo } from './io';
 
 const MAX_SOURCE = 16;

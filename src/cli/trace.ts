@@ -1,10 +1,10 @@
 import { checkTableName, clickHouseClient } from '../sink/clickhouse/http';
 import { readTraceRows, rowsAsInputs } from '../sink/clickhouse/read';
 import { DEFAULT_TABLE } from '../sink/clickhouse/schema';
-import { resolveInputs } from '../sink/records/files';
-import { mergeRecords } from '../sink/records/merge';
-import { describeSkipped, scanLines, type ScanInput } from '../sink/records/scan';
-import { parseTraceId } from '../sink/records/trace-id';
+import { resolveInputs } from '../timeline/files';
+import { mergeRecords } from '../timeline/merge';
+import { describeSkipped, scanLines, type ScanInput } from '../timeline/scan';
+import { parseTraceId } from '../log-fields/trace-id';
 import { parseArgs } from './args';
 import { usageError, type CliIo } from './io';
 import { formatTimeline, toJsonLine, useColour } from './trace-format';

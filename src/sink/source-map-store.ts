@@ -152,8 +152,15 @@ export function createMapStore(dir: string, { warn, maxMaps = 32, now = Date.now
       return undefined;
     }
     let consumer: SourceMapConsumer;
+    let library: typeof import('source-map');
     try {
-      const { SourceMapConsumer } = await import('source-map');
+      library = await import('source-map');
+    } catch {
+      warnOnce('library', MISSING_LIBRARY);
+      return undefined;
+    }
+    try {
+      const { SourceMapConsumer } = library;
       // The map's own URL lets relative `sources` resolve to the files they name.
       consumer = await new SourceMapConsumer(raw as never, url.pathToFileURL(file).href);
     } catch (error) {
@@ -295,6 +302,9 @@ function bestMatch(list: readonly string[], scriptPath: string, root: string, pa
   }
   return best;
 }
+
+/** `source-map` is an optional peer dependency: apps that only send events never install it. */
+const MISSING_LIBRARY = 'tracebeam sink: reading source maps needs the source-map package, which is not installed: npm install source-map@^0.7.4';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@
 // sink` command run from there, and its entries resolved by Node with and without the
 // `development` condition.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -22,15 +22,7 @@ test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', async () => {
   const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', '--out', 'events.jsonl', '--cors', 'http://localhost:5173'], { cwd: dir });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let said = '';
-      sink.stderr.on('data', (chunk) => {
-        said += chunk;
-        const match = /listening on (http:\/\/\S+?),/.exec(said);
-        if (match) resolve(match[1]);
-      });
-      sink.on('exit', (code) => reject(new Error(`tracebeam sink exited with ${code}: ${said}`)));
-    });
+    const url = await listeningUrl(sink);
     const event = {
       id: 'a'.repeat(32),
       timestamp: '2026-11-21T12:00:00.000Z',
@@ -55,6 +47,76 @@ test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', 
     sink.kill('SIGTERM');
   }
 });
+
+test('a browser install gets neither the sink\'s validator nor the source map reader as packages', () => {
+  const installed = execFileSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8' });
+  expect(installed).toContain('node_modules/tracebeam');
+  expect(installed).toContain('node_modules/web-vitals');
+  expect(installed).not.toContain('node_modules/@cfworker');
+  expect(installed).not.toContain('node_modules/source-map');
+});
+
+test('the sink entry holds the endpoint alone: the timeline reader and the viewer live in the CLI', () => {
+  const read = (file: string) => readFileSync(join(dir, 'node_modules/tracebeam/dist', file), 'utf8');
+  for (const file of ['sink.mjs', 'sink.cjs']) {
+    expect(read(file)).toContain('function createSinkHandler(');
+    for (const name of ['mergeRecords', 'scanLines', 'createViewer', 'viewerScript']) expect(read(file)).not.toContain(`function ${name}(`);
+  }
+  for (const name of ['mergeRecords', 'scanLines', 'createViewer', 'viewerScript']) expect(read('cli.mjs')).toContain(`function ${name}(`);
+});
+
+test('`tracebeam sink --help`, `tracebeam trace` and the viewer work from the installed package', async () => {
+  const help = execFileSync('npx', ['--no-install', 'tracebeam', 'sink', '--help'], { cwd: dir, encoding: 'utf8' });
+  expect(help).toContain('--sourcemaps <dir>');
+
+  const traceId = 'c'.repeat(32);
+  const line = (event: string, timestamp: string) => JSON.stringify({ timestamp, level: 'info', event, trace_id: traceId });
+  writeFileSync(join(dir, 'server.log'), [line('order_saved', '2026-11-21T12:00:01.000Z'), line('order_received', '2026-11-21T12:00:00.000Z')].join('\n') + '\n');
+  const timeline = execFileSync('npx', ['--no-install', 'tracebeam', 'trace', traceId, 'server.log'], { cwd: dir, encoding: 'utf8' });
+  expect(timeline.indexOf('order_received')).toBeGreaterThanOrEqual(0);
+  expect(timeline.indexOf('order_received')).toBeLessThan(timeline.indexOf('order_saved'));
+
+  const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', '--out', 'viewer.jsonl', '--ui'], { cwd: dir });
+  try {
+    const url = await listeningUrl(sink);
+    const page = await fetch(url + '/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+  } finally {
+    sink.kill('SIGTERM');
+  }
+});
+
+test('the sink says how to install source-map when asked to read source maps without it', async () => {
+  mkdirSync(join(dir, 'maps'), { recursive: true });
+  writeFileSync(join(dir, 'maps', 'app.min.js.map'), JSON.stringify({ version: 3, sources: ['app.ts'], names: [], mappings: 'AAAA' }));
+  const script = `
+    import { sourceMapResolver } from 'tracebeam/sink';
+    const said = [];
+    const resolver = sourceMapResolver('maps', { warn: (message) => said.push(message) });
+    const frame = { file: 'http://localhost/app.min.js', line: 1, column: 1 };
+    const event = { error: { type: 'Error', message: 'x', stack: 'Error: x\\n    at http://localhost/app.min.js:1:1', frames: [frame] } };
+    const [out] = await resolver.resolve([event]);
+    console.log(JSON.stringify({ said, kept: out.error.stack === event.error.stack }));`;
+  const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' }));
+  expect(result).toEqual({
+    said: ['tracebeam sink: reading source maps needs the source-map package, which is not installed: npm install source-map@^0.7.4'],
+    kept: true,
+  });
+});
+
+/** The URL `tracebeam sink` prints once it listens. */
+function listeningUrl(sink: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let said = '';
+    sink.stderr!.on('data', (chunk) => {
+      said += chunk;
+      const match = /listening on (http:\/\/\S+?),/.exec(said);
+      if (match) resolve(match[1]!);
+    });
+    sink.on('exit', (code) => reject(new Error(`tracebeam sink exited with ${code}: ${said}`)));
+  });
+}
 
 /** What Node resolves each browser entry to, and whether the entries load, given `conditions`. */
 function resolved(conditions: string[]): Record<string, string> {

@@ -258,3 +258,27 @@ document.getElementById('buy')!.addEventListener('click', onBuyClick);
   // What the terminal shows is the mapped event too.
   expect(sink.stdout()).toContain('"function":"computeTotal"');
 });
+
+test('in a narrow window, attribute names stay whole, and the page asks for no /favicon.ico', async ({ page }) => {
+  test.setTimeout(90_000);
+  sink = await startCliSink(['--ui', '--out', join(dir, 'events.jsonl')]);
+  const attributes = { duration_ms: 1234, response_bytes: 5678, cache_status: 'miss', upstream_region: 'eu-west-1', retry_count: 2, request_path: '/api/inventory/items' };
+  await postEvent(sink.url, { event: 'inventory_sync_finished', trace_id: 'c'.repeat(32), ...attributes });
+  const asked: string[] = [];
+  page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+  await page.setViewportSize({ width: 560, height: 800 });
+  await page.goto(`${sink.url}/`);
+  await expect(page.locator('tr.event')).toHaveCount(1, { timeout: 30_000 });
+
+  // An inline element gives one rectangle per line it spans: a name broken mid-word gives two.
+  const names = await page.locator('tr.event .attr').evaluateAll((nodes) =>
+    nodes.map((node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node.firstChild!);
+      return [node.firstChild!.textContent, range.getClientRects().length];
+    }),
+  );
+  expect(names).toEqual(Object.keys(attributes).map((name) => [name + '=', 1]));
+  expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+  expect(asked).not.toContain('/favicon.ico');
+});

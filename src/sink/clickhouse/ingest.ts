@@ -3,7 +3,7 @@
  * and whatever else `tracebeam trace` reads) as rows beside the client's events, with the same
  * field mapping, so the join by trace id runs in ClickHouse.
  */
-import { readLogLine } from '../records/scan';
+import { readLogLine } from '../../timeline/scan';
 import type { ClickHouseClient } from './http';
 import { createTableSql, insertSql, rowTime, toRow } from './schema';
 

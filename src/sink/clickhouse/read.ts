@@ -3,8 +3,8 @@
  * events, as the JSON objects they were, so the timeline and the viewer treat them exactly like
  * lines of files.
  */
-import type { LogObject } from '../records/fields';
-import type { ScanInput } from '../records/scan';
+import type { LogObject } from '../../log-fields/fields';
+import type { ScanInput } from '../../timeline/scan';
 import { quote, type ClickHouseClient } from './http';
 
 export interface StoredRow {

@@ -4,7 +4,7 @@
  * in epoch milliseconds beside a DateTime), no JSON type, no table TTL (retention drops whole days,
  * see `retention.ts`).
  */
-import { lookup, readLevel, readMessage, readService, readSpanId, readTime, readTraceId, type LogObject } from '../records/fields';
+import { lookup, readLevel, readMessage, readService, readSpanId, readTime, readTraceId, type LogObject } from '../../log-fields/fields';
 
 export const DEFAULT_TABLE = 'tracebeam_events';
 

@@ -29,10 +29,13 @@ describe('parseArgs', () => {
     expect(parseArgs(['--port', '1', '--port', '2'], SPECS)).toMatchObject({ ok: true, flags: { port: 2 } });
   });
 
+  it('reads grouped short flags and a dash value given with =', () => {
+    expect(parseArgs(['-VV', '--out=-x'], SPECS)).toEqual({ ok: true, flags: { verbose: true, out: '-x' }, positionals: [] });
+  });
+
   it.each<[string[], string]>([
     [['--nope'], 'unknown flag --nope'],
     [['-x'], 'unknown flag -x'],
-    [['-VV'], 'unknown flag -VV'],
     [['--constructor'], 'unknown flag --constructor'],
     [['--port'], '--port needs a value'],
     [['--port='], '--port needs a value'],
@@ -45,6 +48,8 @@ describe('parseArgs', () => {
     [['--size', '0'], '--size must be an integer of at least 1, got "0"'],
     [['--size', '99999999999999999999'], '--size must be an integer of at least 1, got "99999999999999999999"'],
     [['--verbose=yes'], '--verbose does not take a value'],
+    [['--out', '-x'], '--out needs a value (write --out=-x for one that starts with a dash)'],
+    [['b.log', '--port', '1', '--nope', '--out'], 'unknown flag --nope'],
   ])('refuses %j', (argv, error) => {
     expect(parseArgs(argv, SPECS)).toEqual({ ok: false, error });
   });

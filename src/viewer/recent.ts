@@ -1,5 +1,5 @@
 /** The events a running sink received last, for the viewer's list and its live updates. */
-import type { LogObject } from '../records/fields';
+import type { LogObject } from '../log-fields/fields';
 
 export type RecentListener = (events: LogObject[]) => void;
 

@@ -3,12 +3,18 @@
  * reads the address and fetches JSON, so nothing from an event is ever parsed as markup.
  */
 
+/** A beam across a dot, inline so that the browser asks the sink for no /favicon.ico. */
+const FAVICON =
+  'data:image/svg+xml,' +
+  encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2563eb"/><path d="M2 8h12" stroke="#fff" stroke-width="2"/><circle cx="11" cy="8" r="2.5" fill="#fff"/></svg>');
+
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tracebeam</title>
+<link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="/assets/viewer.css">
 <script src="/assets/viewer.js" defer></script>
 </head>
@@ -54,9 +60,9 @@ table.events tr.event:hover { background: var(--row-hover); }
 tr.event.new { animation: arrive 2s ease-out; }
 @keyframes arrive { from { background: var(--new); } to { background: transparent; } }
 td.time, td.trace { white-space: nowrap; }
-td.summary { word-break: break-word; }
-.attr { color: var(--muted); margin-left: 8px; }
-.attr b { font-weight: normal; color: var(--fg); }
+td.summary { min-width: 24ch; overflow-wrap: anywhere; }
+.attr { color: var(--muted); margin-left: 8px; white-space: nowrap; }
+.attr b { font-weight: normal; color: var(--fg); white-space: normal; overflow-wrap: anywhere; }
 .level { display: inline-block; min-width: 44px; font-weight: 600; text-transform: lowercase; }
 .level.level-trace, .level.level-debug { color: var(--debug); }
 .level.level-info { color: var(--info); }
@@ -88,8 +94,9 @@ pre.json { margin: 4px 0 8px; padding: 8px; background: var(--bg); border: 1px s
 .wf-row.level-error .point, .wf-row.level-fatal .point { background: var(--error); }
 .ticks { position: relative; height: 16px; font-size: 11px; }
 .ticks span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
-.ticks span:first-child { transform: none; }
-.ticks span:last-child { transform: translateX(-100%); }
+.ticks span:first-of-type { transform: none; }
+.ticks span:last-of-type { transform: translateX(-100%); }
+.cut { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(135deg, var(--line) 0 2px, transparent 2px 5px); }
 .detail { padding: 2px 10px 10px 272px; border-bottom: 1px solid var(--line); }
 .error-box { border-left: 3px solid var(--error); padding: 4px 10px; margin: 2px 0 6px; }
 .error-box .message { font-weight: 600; color: var(--error); word-break: break-word; }

@@ -1,7 +1,8 @@
 import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { viewerScript } from '../../../src/sink/ui/client';
-import type { ViewRecord } from '../../../src/sink/ui/view-record';
+import { viewerScript } from '../../../src/viewer/client';
+import { PAGE_HTML } from '../../../src/viewer/page';
+import type { ViewRecord } from '../../../src/viewer/view-record';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
@@ -108,5 +109,69 @@ describe('the viewer page', () => {
     document.querySelector('form')!.dispatchEvent(new window.Event('input', { bubbles: true }));
     expect(names()).toEqual(['page_view']);
     expect([...(document.querySelector('select[name=service]') as unknown as HTMLSelectElement).options].map((option) => option.value)).toEqual(['', 'web', 'admin']);
+  });
+
+  it('orders the list by timestamp, whatever the order events arrived in, and counts in words', async () => {
+    const events = [view({ event: 'third', time: 3 }), view({ event: 'first', time: 1 }), view({ event: 'untimed', time: null }), view({ event: 'second', time: 2 })];
+    const window = await open('/', () => ({ events }));
+    const document = window.document;
+    await vi.waitFor(() => expect(document.querySelectorAll('tr.event')).toHaveLength(4));
+    expect([...document.querySelectorAll('tr.event')].map((row) => row.children[3]!.textContent)).toEqual(['third', 'second', 'first', 'untimed']);
+    expect(document.querySelector('header')!.lastElementChild!.textContent).toBe('4 events');
+  });
+
+  it('says "1 event" and "1 record"', async () => {
+    const list = await open('/', () => ({ events: [view({ event: 'only' })] }));
+    await vi.waitFor(() => expect(list.document.querySelectorAll('tr.event')).toHaveLength(1));
+    expect(list.document.querySelector('header')!.textContent).toContain('1 event');
+    expect(list.document.querySelector('header')!.textContent).not.toContain('1 events');
+    const trace = await open(`/trace/${TRACE}`, () => ({ records: [view({ event: 'only' })], notes: [] }));
+    await vi.waitFor(() => expect(trace.document.querySelectorAll('.wf-row.record')).toHaveLength(1));
+    expect(trace.document.querySelector('header .meta')!.textContent).toMatch(/^1 record from web over /);
+  });
+
+  it('cuts a long quiet stretch out of the waterfall, so that one late record does not squash the bars', async () => {
+    const start = Date.UTC(2024, 4, 1, 12);
+    const records = [
+      view({ time: start, event: 'click' }),
+      view({ time: start + 150, event: 'http_request', bar: { start: start + 50, duration: 100 } }),
+      view({ time: start + 200, event: 'rendered' }),
+      view({ time: start + 10 * 60_000, event: 'nightly_job', origin: 'log', source: 'server.log' }),
+    ];
+    const window = await open(`/trace/${TRACE}`, () => ({ records, notes: [] }));
+    const app = window.document.getElementById('app')!;
+    await vi.waitFor(() => expect(app.querySelectorAll('.wf-row.record')).toHaveLength(4));
+    const rows = [...app.querySelectorAll('.wf-row.record')];
+    const bar = rows[1]!.querySelector('.bar') as unknown as HTMLElement;
+    // 200 ms of records on 94 % of the axis, the ten quiet minutes on 6 %.
+    expect(parseFloat(bar.style.left)).toBeCloseTo((50 / 200) * 94, 3);
+    expect(parseFloat(bar.style.width)).toBeCloseTo((100 / 200) * 94, 3);
+    expect(parseFloat((rows[2]!.querySelector('.point') as unknown as HTMLElement).style.left)).toBeCloseTo(94, 3);
+    expect(parseFloat((rows[3]!.querySelector('.point') as unknown as HTMLElement).style.left)).toBeCloseTo(100, 3);
+    const cut = app.querySelector('.wf-head .cut') as unknown as HTMLElement;
+    expect([parseFloat(cut.style.left), parseFloat(cut.style.width), cut.title]).toEqual([94, 6, '599.8 s without records, not to scale']);
+    expect(rows.every((row) => row.querySelector('.track .cut') !== null)).toBe(true);
+    expect([...app.querySelectorAll('.ticks span')].map((tick) => tick.textContent)).toEqual(['0 ms', '53 ms', '106 ms', '160 ms', '600 s']);
+  });
+
+  it('keeps a linear axis when the records are spread evenly', async () => {
+    const start = Date.UTC(2024, 4, 1, 12);
+    const records = [view({ time: start, event: 'a' }), view({ time: start + 100, event: 'b' }), view({ time: start + 300, event: 'c' })];
+    const window = await open(`/trace/${TRACE}`, () => ({ records, notes: [] }));
+    const app = window.document.getElementById('app')!;
+    await vi.waitFor(() => expect(app.querySelectorAll('.wf-row.record')).toHaveLength(3));
+    const lefts = [...app.querySelectorAll('.wf-row.record .point')].map((point) => parseFloat((point as unknown as HTMLElement).style.left));
+    expect(lefts).toHaveLength(3);
+    [0, 100 / 3, 100].forEach((left, index) => expect(lefts[index]).toBeCloseTo(left, 6));
+    expect(app.querySelector('.cut')).toBeNull();
+  });
+
+  it('carries its icon inline, as an SVG the Content-Security-Policy allows (img-src data:)', () => {
+    const window = new Window();
+    windows.push(window);
+    window.document.write(PAGE_HTML);
+    const href = window.document.querySelector('link[rel=icon]')!.getAttribute('href')!;
+    expect(href.startsWith('data:image/svg+xml,')).toBe(true);
+    expect(decodeURIComponent(href.slice('data:image/svg+xml,'.length))).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<\/svg>$/);
   });
 });

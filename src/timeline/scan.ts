@@ -1,4 +1,4 @@
-import type { LogObject } from './fields';
+import type { LogObject } from '../log-fields/fields';
 import { lineTime, toRecord, type TimelineRecord } from './record';
 
 export interface ScanResult {

@@ -7,7 +7,7 @@
  * markup: events are whatever any page chose to send.
  */
 
-import type { FrameDetails } from '../records/details';
+import type { FrameDetails } from '../timeline/details';
 import type { ViewRecord } from './view-record';
 
 /** The script, as served at /assets/viewer.js. */
@@ -51,6 +51,81 @@ function viewerClient(): void {
     if (ms < 1) return `${Math.round(ms * 100) / 100} ms`;
     if (ms < 1000) return `${Math.round(ms)} ms`;
     return `${Math.round(ms / 10) / 100} s`;
+  }
+
+  function plural(count: number, noun: string): string {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+  }
+
+  /** By timestamp, not by arrival: a batch sent late (after a reconnect, from an outbox) sorts in. */
+  function newestFirst(list: Rec[]): Rec[] {
+    return list
+      .map((rec, index) => ({ rec, index }))
+      .sort((a, b) => (b.rec.time ?? -Infinity) - (a.rec.time ?? -Infinity) || b.index - a.index)
+      .map(({ rec }) => rec);
+  }
+
+  interface AxisPart {
+    from: number;
+    to: number;
+    /** Where the part starts and how much of the axis it takes, in percent. */
+    left: number;
+    width: number;
+    cut: boolean;
+  }
+
+  /** Share of the axis a cut-out quiet stretch takes. */
+  const CUT_WIDTH = 6;
+
+  /**
+   * The waterfall's time axis over `[from, to]` intervals. One late record (a log line minutes
+   * after the click) would squeeze every other bar to nothing on a linear axis, so a quiet stretch
+   * more than twice as long as all the rest is cut out and drawn as a narrow marker.
+   */
+  function timeAxis(intervals: Array<[number, number]>): AxisPart[] {
+    const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
+    const start = sorted[0]![0];
+    let reach = sorted[0]![1];
+    const gaps: Array<[number, number]> = [];
+    for (const [from, to] of sorted) {
+      if (from > reach) gaps.push([reach, from]);
+      reach = Math.max(reach, to);
+    }
+    const cuts: Array<[number, number]> = [];
+    let rest = reach - start;
+    for (const gap of gaps.sort((a, b) => b[1] - b[0] - (a[1] - a[0]))) {
+      const length = gap[1] - gap[0];
+      if (rest - length <= 0 || length <= 2 * (rest - length)) break;
+      cuts.push(gap);
+      rest -= length;
+    }
+    if (cuts.length === 0) return [{ from: start, to: Math.max(reach, start + 1), left: 0, width: 100, cut: false }];
+    const scale = (100 - cuts.length * CUT_WIDTH) / rest;
+    const parts: AxisPart[] = [];
+    let from = start;
+    let left = 0;
+    for (const [cutFrom, cutTo] of cuts.sort((a, b) => a[0] - b[0])) {
+      parts.push({ from, to: cutFrom, left, width: (cutFrom - from) * scale, cut: false });
+      left += (cutFrom - from) * scale;
+      parts.push({ from: cutFrom, to: cutTo, left, width: CUT_WIDTH, cut: true });
+      left += CUT_WIDTH;
+      from = cutTo;
+    }
+    parts.push({ from, to: reach, left, width: 100 - left, cut: false });
+    return parts;
+  }
+
+  /** Percent along the axis of `time`. */
+  function axisX(parts: AxisPart[], time: number): number {
+    const part = parts.find((candidate) => time <= candidate.to) ?? parts[parts.length - 1]!;
+    const share = part.to > part.from ? (time - part.from) / (part.to - part.from) : 0;
+    return Math.min(100, Math.max(0, part.left + Math.min(1, Math.max(0, share)) * part.width));
+  }
+
+  /** The time at `percent` along the axis. */
+  function axisTime(parts: AxisPart[], percent: number): number {
+    const part = parts.find((candidate) => percent <= candidate.left + candidate.width) ?? parts[parts.length - 1]!;
+    return part.from + (part.width > 0 ? (percent - part.left) / part.width : 0) * (part.to - part.from);
   }
 
   function traceHref(id: string | undefined): string | undefined {
@@ -229,8 +304,8 @@ function viewerClient(): void {
     function render(fresh: Set<Rec> = new Set()): void {
       const shown = records.filter(matches);
       // Newest first: the live end of the list is where the eye is.
-      body.replaceChildren(...shown.slice().reverse().map((rec) => row(rec, fresh.has(rec))));
-      count.textContent = shown.length === records.length ? `${records.length} events` : `${shown.length} of ${records.length} events`;
+      body.replaceChildren(...newestFirst(shown).map((rec) => row(rec, fresh.has(rec))));
+      count.textContent = shown.length === records.length ? plural(records.length, 'event') : `${shown.length} of ${plural(records.length, 'event')}`;
       empty.hidden = shown.length > 0;
       if (records.length > 0 && shown.length === 0) empty.textContent = 'No event matches these filters.';
     }
@@ -302,30 +377,40 @@ function viewerClient(): void {
         content.replaceChildren(...(nodes as Node[]));
         return;
       }
-      let start = Infinity;
-      let end = -Infinity;
+      const intervals: Array<[number, number]> = [];
       for (const rec of records) {
-        const from = rec.bar ? rec.bar.start : rec.time;
-        const to = rec.bar ? rec.bar.start + rec.bar.duration : rec.time;
-        if (from !== null) start = Math.min(start, from);
-        if (to !== null) end = Math.max(end, to);
+        if (rec.bar) intervals.push([rec.bar.start, rec.bar.start + rec.bar.duration]);
+        else if (rec.time !== null) intervals.push([rec.time, rec.time]);
       }
-      if (!Number.isFinite(start)) start = end = 0;
-      const total = Math.max(end - start, 1);
-      const x = (time: number): number => Math.min(100, Math.max(0, ((time - start) / total) * 100));
+      if (intervals.length === 0) intervals.push([0, 0]);
+      const axis = timeAxis(intervals);
+      const start = axis[0]!.from;
+      const end = Math.max(...intervals.map((interval) => interval[1]));
+      const x = (time: number): number => axisX(axis, time);
       const sources = [...new Set(records.map((rec) => rec.source))];
-      meta.textContent = `${records.length} records from ${sources.join(', ')} over ${duration(end - start)}`;
+      meta.textContent = `${plural(records.length, 'record')} from ${sources.join(', ')} over ${duration(end - start)}`;
 
       const depth = spanDepths(records);
       const ticks = el('div', 'ticks meta');
-      for (const share of [0, 0.25, 0.5, 0.75, 1]) {
-        const tick = el('span', undefined, duration(total * share));
-        tick.style.left = share * 100 + '%';
+      for (const percent of [0, 25, 50, 75, 100]) {
+        const tick = el('span', undefined, duration(axisTime(axis, percent) - start));
+        tick.style.left = percent + '%';
         ticks.append(tick);
       }
+      const cutMarkers = (): HTMLElement[] =>
+        axis
+          .filter((part) => part.cut)
+          .map((part) => {
+            const marker = el('div', 'cut');
+            marker.style.left = part.left + '%';
+            marker.style.width = part.width + '%';
+            marker.title = duration(part.to - part.from) + ' without records, not to scale';
+            return marker;
+          });
+      for (const marker of cutMarkers()) ticks.append(marker);
       const rows: HTMLElement[] = [el('div', 'wf-row wf-head', el('span', 'offset', 'at'), el('span', undefined, 'source'), el('span', undefined, 'level'), el('span', undefined, 'event'), ticks)];
       for (const rec of records) {
-        const track = el('div', 'track');
+        const track = el('div', 'track', ...cutMarkers());
         if (rec.bar) {
           const bar = el('div', 'bar');
           bar.style.left = x(rec.bar.start) + '%';

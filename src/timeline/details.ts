@@ -3,7 +3,7 @@
  * the wire format (http, error, vital, span) said in a few words, the remaining short attributes,
  * and, for durations, the interval a waterfall draws as a bar.
  */
-import type { LogObject } from './fields';
+import type { LogObject } from '../log-fields/fields';
 import type { TimelineRecord } from './record';
 
 export interface FrameDetails {

@@ -1,7 +1,7 @@
 /** A timeline record as the viewer page gets it: already described, so the page only lays it out. */
-import { describeRecord, type ErrorDetails } from '../records/details';
-import { readTraceId, type LogObject } from '../records/fields';
-import type { TimelineRecord } from '../records/record';
+import { describeRecord, type ErrorDetails } from '../timeline/details';
+import { readTraceId, type LogObject } from '../log-fields/fields';
+import type { TimelineRecord } from '../timeline/record';
 
 export interface ViewRecord {
   /** Epoch ms, or null when the line had no time. */

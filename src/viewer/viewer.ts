@@ -7,9 +7,9 @@
  * the page builds its DOM with `textContent` only, and the Content-Security-Policy allows no inline
  * script, so text in an event can never run as code.
  */
-import type { LogObject } from '../records/fields';
-import { scanObjects } from '../records/scan';
-import { parseTraceId } from '../records/trace-id';
+import type { LogObject } from '../log-fields/fields';
+import { scanObjects } from '../timeline/scan';
+import { parseTraceId } from '../log-fields/trace-id';
 import { viewerScript } from './client';
 import { PAGE_HTML, VIEWER_CSS } from './page';
 import type { RecentEvents } from './recent';

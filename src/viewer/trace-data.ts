@@ -3,10 +3,10 @@
  * the events it holds in memory (which the file may not have, or which may be all there is), and
  * the backend's log files.
  */
-import type { LogObject } from '../records/fields';
-import { mergeRecords } from '../records/merge';
-import type { TimelineRecord } from '../records/record';
-import { describeSkipped, scanLines, scanObjects, type ScanInput } from '../records/scan';
+import type { LogObject } from '../log-fields/fields';
+import { mergeRecords } from '../timeline/merge';
+import type { TimelineRecord } from '../timeline/record';
+import { describeSkipped, scanLines, scanObjects, type ScanInput } from '../timeline/scan';
 import { toViewRecord, type ViewRecord } from './view-record';
 
 export interface TraceSources {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeRecord } from '../../../src/sink/records/details';
-import { parseDateTime, readLevel, readTime, toEpochMs } from '../../../src/sink/records/fields';
-import { mergeRecords } from '../../../src/sink/records/merge';
-import { toRecord, type TimelineRecord } from '../../../src/sink/records/record';
-import { describeSkipped, scanLines } from '../../../src/sink/records/scan';
-import { parseTraceId, readTraceIdValue, sameTrace } from '../../../src/sink/records/trace-id';
+import { describeRecord } from '../../../src/timeline/details';
+import { parseDateTime, readLevel, readTime, toEpochMs } from '../../../src/log-fields/fields';
+import { mergeRecords } from '../../../src/timeline/merge';
+import { toRecord, type TimelineRecord } from '../../../src/timeline/record';
+import { describeSkipped, scanLines } from '../../../src/timeline/scan';
+import { parseTraceId, readTraceIdValue, sameTrace } from '../../../src/log-fields/trace-id';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const place = { label: 'server.log', input: 'logs/server.log', line: 1, previousTime: undefined };

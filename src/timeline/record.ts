@@ -1,5 +1,5 @@
-import { readLevel, readMessage, readParentSpanId, readService, readSpanId, readTime, readTraceId, type LogObject } from './fields';
-import { sameTrace } from './trace-id';
+import { readLevel, readMessage, readParentSpanId, readService, readSpanId, readTime, readTraceId, type LogObject } from '../log-fields/fields';
+import { sameTrace } from '../log-fields/trace-id';
 
 /** One line of one input, as the timeline shows it. */
 export interface TimelineRecord {
