@@ -25,6 +25,8 @@ test.beforeAll(async () => {
     '@vitejs/plugin-react': '6.3.0',
     react: '19.2.9',
     'react-dom': '19.2.9',
+    // The optional peer that `tracebeam sink --sourcemaps` needs, installed as docs/source-maps.md says.
+    'source-map': '0.7.5',
   });
   const [sinkPort, sitePort] = [await freePort(), await freePort()];
   origin = `http://127.0.0.1:${sitePort}`;
