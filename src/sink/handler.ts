@@ -118,10 +118,14 @@ export function createSinkHandler(options: SinkHandlerOptions = {}): SinkHandler
 
 type Parsed = { ok: true; events: unknown[] } | { ok: false; message: string };
 
+// One decoder for every request, made on first use: without `stream` a decode keeps no state
+// from the one before.
+let utf8: TextDecoder | undefined;
+
 function parseBody(bytes: Uint8Array): Parsed {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = (utf8 ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes);
   } catch {
     return { ok: false, message: 'body is not valid UTF-8' };
   }

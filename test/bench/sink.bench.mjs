@@ -152,6 +152,8 @@ async function main() {
       p50_ms: +median(list.map((r) => r.p50)).toFixed(2),
       p99_ms: +median(list.map((r) => r.p99)).toFixed(2),
       refused_requests: list.reduce((sum, r) => sum + r.refused, 0),
+      // Every round's figure, in the order run: the machine is shared, and one slow round shows here.
+      rounds_events_per_s: list.map((r) => Math.round(r.eventsPerSecond)),
     });
     const bare = summary(results.bare);
     const file = summary(results.file);

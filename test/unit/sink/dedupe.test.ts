@@ -34,6 +34,28 @@ describe('createRecentIds', () => {
     expect(ids.has('a')).toBe(false);
   });
 
+  it('remembers an id added again after a delete for as long as any other', () => {
+    const ids = createRecentIds(3);
+    ids.add('a');
+    ids.add('b');
+    ids.delete('a');
+    ids.add('c');
+    ids.add('a');
+    // 'a' now holds the newest slot: two more adds forget 'b' and 'c', not it.
+    ids.add('d');
+    expect(['a', 'b', 'c', 'd'].map((id) => ids.has(id))).toEqual([true, false, true, true]);
+    ids.add('e');
+    expect(['a', 'c', 'd', 'e'].map((id) => ids.has(id))).toEqual([true, false, true, true]);
+  });
+
+  it('does not count an id given twice as two', () => {
+    const ids = createRecentIds(2);
+    ids.add('a');
+    ids.add('a');
+    ids.add('b');
+    expect(['a', 'b'].map((id) => ids.has(id))).toEqual([true, true]);
+  });
+
   it('remembers nothing with a size of 0', () => {
     const ids = createRecentIds(0);
     ids.add('a');

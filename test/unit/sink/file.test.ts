@@ -48,6 +48,16 @@ describe('jsonLinesFile', () => {
     expect(await lines(path)).toEqual(batches.flat());
   });
 
+  it('holds close until the batches still waiting their turn are written', async () => {
+    const path = join(dir, 'events.jsonl');
+    const write = jsonLinesFile(path);
+    const batches = Array.from({ length: 30 }, (_, i) => [validEvent({ batch: i })]);
+    const written = batches.map((batch) => write(batch));
+    await write.close!();
+    expect(await lines(path)).toEqual(batches.flat());
+    await Promise.all(written);
+  });
+
   it('writes nothing for an empty batch', async () => {
     const path = join(dir, 'events.jsonl');
     await jsonLinesFile(path)([]);

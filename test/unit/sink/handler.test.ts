@@ -208,6 +208,18 @@ describe('createSinkHandler: bodies it cannot read', () => {
     await expectStillServing(handler);
   });
 
+  it('reads each body on its own after one that ends inside a UTF-8 sequence', async () => {
+    const sink = recordingWriter();
+    const handler = createSinkHandler({ write: sink.write });
+    // "{" then the first two bytes of "€": a decoder that carried them over would spoil the next body.
+    const cut = await handler(bytesRequest(new Uint8Array([0x7b, 0xe2, 0x82]), { 'content-type': 'application/json' }));
+    expect((await json(cut)).error).toBe('body is not valid UTF-8');
+    const event = validEvent({ note: '€' });
+    const response = await handler(post({ events: [event] }));
+    expect(response.status).toBe(202);
+    expect(sink.batches).toEqual([[event]]);
+  });
+
   it('answers 400 when the body stream fails mid-way', async () => {
     const handler = createSinkHandler({ write: () => undefined });
     const stream = new ReadableStream<Uint8Array>({
