@@ -4,9 +4,14 @@
  */
 const ACCEPTED = new Set(['application/json', 'text/plain']);
 
+/** Where request headers are read from: a web `Headers`, or node's parsed headers behind `get`. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
 export type ContentTypeCheck = { ok: true } | { ok: false; message: string };
 
-export function checkContentType(headers: Headers): ContentTypeCheck {
+export function checkContentType(headers: HeaderSource): ContentTypeCheck {
   const header = headers.get('content-type');
   if (header === null || header.trim() === '') {
     return { ok: false, message: 'missing Content-Type: send application/json or text/plain' };

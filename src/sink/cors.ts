@@ -1,4 +1,11 @@
 /** Which origins may send events, and the CORS headers that tell their browsers so. */
+import type { HeaderSource } from './content-type';
+
+/** What the policy reads of a request; a web `Request` is one. */
+export interface RequestOrigin {
+  readonly url: string;
+  readonly headers: HeaderSource;
+}
 
 export type AllowedOrigins = readonly string[] | '*';
 
@@ -8,7 +15,7 @@ export interface OriginPolicy {
    * (no `Origin` header, or the request comes from the sink's own origin), or `false` when the
    * origin is refused.
    */
-  check(request: Request): string | null | false;
+  check(request: RequestOrigin): string | null | false;
 }
 
 /** Parses the configured origins once, so a typo fails at start-up rather than on every request. */
@@ -54,7 +61,7 @@ export function preflightHeaders(origin: string | null): Record<string, string> 
  * anything, but CORS never held those back: the policy is there so that other sites' pages
  * cannot post.
  */
-function sameOrigin(request: Request, origin: string): boolean {
+function sameOrigin(request: RequestOrigin, origin: string): boolean {
   // Sandboxed frames and file: pages send "null": never anyone's own origin.
   if (origin === 'null') return false;
   const site = request.headers.get('sec-fetch-site');

@@ -1,34 +1,25 @@
 /**
- * How deep a JSON text nests, found on the raw bytes before it is parsed. `JSON.parse` copes with
- * any depth, but everything after it that walks the value recursively (the schema validator,
- * `JSON.stringify` in the writers) overflows the stack at some ten thousand levels. No event of the
- * wire format nests more than a handful of levels, so a body past the limit is refused whole.
+ * How deep a parsed JSON value nests. `JSON.parse` copes with any depth, but what walks the value
+ * recursively after it (the schema validator, `JSON.stringify` in the writers) overflows the stack
+ * at some ten thousand levels. No event of the wire format nests more than a handful of levels, so
+ * a body past the limit is refused whole.
+ *
+ * The walk runs on the parsed value rather than on the raw bytes: it visits values, not
+ * characters, and stops `max` levels down, so it costs a fraction of a byte scan and its own
+ * recursion stays shallow.
  */
 
-const OPEN_OBJECT = 0x7b; // {
-const OPEN_ARRAY = 0x5b; // [
-const CLOSE_OBJECT = 0x7d; // }
-const CLOSE_ARRAY = 0x5d; // ]
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** Whether `bytes`, read as JSON, opens more than `max` objects or arrays inside one another. */
-export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const byte = bytes[i]!;
-    if (inString) {
-      // Multi-byte UTF-8 sequences never contain ASCII bytes, so a byte-wise scan is exact.
-      if (byte === BACKSLASH) i += 1;
-      else if (byte === QUOTE) inString = false;
-      continue;
-    }
-    if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
-      depth += 1;
-      if (depth > max) return true;
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth -= 1;
+/** Whether `value` opens more than `max` objects or arrays inside one another. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (max <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (nestsDeeperThan(value[i], max - 1)) return true;
+    return false;
+  }
+  // `for...in` is the fastest walk of a parsed object; JSON.parse makes own, enumerable keys only.
+  for (const key in value) {
+    if (nestsDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   }
   return false;
 }

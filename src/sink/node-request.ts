@@ -70,8 +70,8 @@ function copyHeaders(req: IncomingMessage): Headers {
  * skips a request, so what counts is whether the stream was consumed.
  */
 function alreadyParsed(req: IncomingMessage): BodyInit | 'unavailable' | undefined {
-  const withBody = req as IncomingMessage & { body?: unknown; _body?: boolean };
-  if (!req.readableEnded && withBody._body !== true) return undefined;
+  if (bodyUnread(req)) return undefined;
+  const withBody = req as IncomingMessage & { body?: unknown };
   const parsed = withBody.body;
   if (parsed === undefined) return 'unavailable';
   if (typeof parsed === 'string') return parsed;
@@ -81,6 +81,11 @@ function alreadyParsed(req: IncomingMessage): BodyInit | 'unavailable' | undefin
   } catch {
     return 'unavailable';
   }
+}
+
+/** Whether the body stream is still to be read: no parser (or anything else) consumed it. */
+export function bodyUnread(req: IncomingMessage): boolean {
+  return !req.readableEnded && (req as IncomingMessage & { _body?: boolean })._body !== true;
 }
 
 function streamBody(req: IncomingMessage): NodeBody {
@@ -135,7 +140,7 @@ function streamBody(req: IncomingMessage): NodeBody {
 }
 
 /** The URL the client asked for, as its browser saw it, so the handler can tell same-origin calls. */
-function requestUrl(req: IncomingMessage): string {
+export function requestUrl(req: IncomingMessage): string {
   // Behind a TLS-terminating proxy the page's origin is the proxy's. A browser cannot forge these
   // headers on a cross-origin request without a preflight, which the origin policy refuses.
   const forwardedProto = firstValue(req.headers['x-forwarded-proto'])?.toLowerCase();

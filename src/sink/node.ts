@@ -1,7 +1,9 @@
 // Type imports only: this module is re-exported by the sink entry, which must also load in edge
 // runtimes that have no node: modules.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toRequest, type NodeBody } from './node-request';
+import { nodeEventsPath } from './fast-path';
+import { serveEvents } from './node-events';
+import { bodyUnread, toRequest, type NodeBody } from './node-request';
 import { writeResponse } from './node-response';
 import { errorResponse } from './respond';
 
@@ -15,8 +17,11 @@ type WebHandler = (request: Request) => Promise<Response>;
  * is streamed, not buffered, so the handler's size limit holds for chunked uploads too.
  */
 export function toNodeListener(handler: WebHandler): NodeListener {
+  // A handler of `createSinkHandler` takes POSTs straight from node's objects (node-events.ts).
+  const intake = nodeEventsPath.find(handler);
   return (req, res) => {
-    void serve(handler, req, res);
+    if (intake !== undefined && req.method === 'POST' && bodyUnread(req)) void serveEvents(intake, req, res);
+    else void serve(handler, req, res);
   };
 }
 
