@@ -87,18 +87,18 @@ export function toRow(object: LogObject, raw: string, id: string, origin: RowOri
   });
 }
 
-function field(value: unknown, name: string): unknown {
+export function field(value: unknown, name: string): unknown {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as LogObject)[name] : undefined;
 }
 
-function text(value: unknown): string {
+export function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function whole(value: unknown, max: number): number {
+export function whole(value: unknown, max: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : 0;
 }
 
-function amount(value: unknown): number {
+export function amount(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
