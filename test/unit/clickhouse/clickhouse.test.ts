@@ -11,6 +11,8 @@ import { runSink, type RunningSink } from '../../../src/cli/sink';
 import { runTrace } from '../../../src/cli/trace';
 import { clickHouseClient } from '../../../src/sink/clickhouse/http';
 import { dropOldDays } from '../../../src/sink/clickhouse/retention';
+import { toRow } from '../../../src/sink/clickhouse/schema';
+import type { LogObject } from '../../../src/log-fields/fields';
 import { clickHouseWriter } from '../../../src/sink/clickhouse/writer';
 import type { TelemetryEvent } from '../../../src/core/types';
 import { captureIo } from '../cli/helpers';
@@ -134,6 +136,32 @@ describe('the sink on ClickHouse', () => {
       vital_value: 1234.5,
       origin: 'client',
     });
+  });
+
+  it('stores in one INSERT what toRow gives, for events with and without details and with characters TSV escapes', async () => {
+    const table = newTable();
+    const write = clickHouseWriter({ url: clickhouse.url, table });
+    const events = [
+      validEvent({ release: 'r\t1', environment: 'p\r\nq', user_id: 'u\u0000\\', session_id: '\\t', note: 'a "quote" \\ and \n' }),
+      validEvent({ level: 'error', error: { type: 'Type\tError', message: 'm', stack: 'at a\n  at b', fingerprint: 'f\\1' } }),
+      validEvent({ http: { method: 'GET', url: '/', status_code: 204, duration_ms: 1e21 }, vital: { name: 'CLS', value: 0.000001234 } }),
+      validEvent({ user_id: 'Zoë 😀\u2028' }),
+    ];
+    // One write: the rows without details share the INSERT of those with them.
+    await write(events);
+    await write.close();
+    const columns =
+      'id, time_ms, level, event, service, release, environment, trace_id, span_id, session_id, user_id, error_type, error_fingerprint, http_status, http_duration_ms, vital_name, vital_value, origin, input, raw';
+    const stored = (await clickhouse.query(`SELECT ${columns} FROM ${table} FINAL FORMAT JSONEachRow`))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const expected = events.map((event) => JSON.parse(toRow(event as unknown as LogObject, JSON.stringify(event), event.id, 'client', 'sink')) as Record<string, unknown>);
+    // 18.16 quotes 64-bit integers in JSON; compare numbers as numbers.
+    const normal = (row: Record<string, unknown>): Record<string, unknown> => ({ ...row, time_ms: Number(row.time_ms) });
+    const byId = (a: Record<string, unknown>, b: Record<string, unknown>): number => String(a.id).localeCompare(String(b.id));
+    expect(stored.map(normal).sort(byId)).toEqual(expected.map(normal).sort(byId));
+    expect(stored.map((row) => JSON.parse(String(row.raw)))).toEqual(expect.arrayContaining(events));
   });
 
   it('answers 503 while ClickHouse is stopped and loses no event once it is back', async () => {
