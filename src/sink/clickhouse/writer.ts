@@ -20,7 +20,7 @@ export interface ClickHouseWriterOptions {
   table?: string;
   /** Rows of one INSERT at most; default 20,000. */
   maxBatch?: number;
-  /** How long a lone request waits for others to share its INSERT, in ms; default 20. */
+  /** The longest a batch waits for more requests to share its INSERT, in ms; default 20. */
   maxWaitMs?: number;
   /** A batch goes once no request has come for this long, in ms (before `maxWaitMs`); default 2. */
   quietMs?: number;
