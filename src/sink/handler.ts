@@ -4,6 +4,7 @@ import { checkContentType } from './content-type';
 import { corsHeaders, createOriginPolicy, preflightHeaders, type AllowedOrigins } from './cors';
 import { createRecentIds, type RecentIds } from './dedupe';
 import { nestsDeeperThan } from './depth';
+import { completeErrors } from './error-details';
 import { errorResponse, jsonResponse } from './respond';
 import { createEventValidator, type EventCheck } from './validate';
 
@@ -188,7 +189,8 @@ async function ingest(
     // written twice; release them if the write fails, so the client's retry is accepted.
     for (const event of fresh) seen.add(event.id);
     try {
-      await write(fresh);
+      // Every writer gets an error's frames and fingerprint, which browsers leave to the sink.
+      await write(completeErrors(fresh));
     } catch (error) {
       for (const event of fresh) seen.delete(event.id);
       console.error('tracebeam sink: write failed', error);

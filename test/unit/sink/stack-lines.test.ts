@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStack } from '../../../src/core/stack';
+import { parseStack } from '../../../src/sink/stack-lines';
 
 const frame = (fn: string | undefined, file: string | undefined, line?: number, column?: number) => ({ function: fn, file, line, column });
 
@@ -86,7 +86,7 @@ describe('parseStack: V8 (Chromium, Edge, Node)', () => {
       stack = (error as Error).stack!;
     }
     const [top] = parseStack(stack);
-    expect(top).toMatchObject({ function: 'new Cart', file: expect.stringContaining('stack.test.ts') });
+    expect(top).toMatchObject({ function: 'new Cart', file: expect.stringContaining('stack-lines.test.ts') });
     expect(top.line).toBeGreaterThan(0);
     expect(top.column).toBeGreaterThan(0);
   });
