@@ -72,17 +72,20 @@ function readLine(text: string, v8: boolean): FrameLine | undefined {
   return { lead, prefix: match[1] ?? '', name: match[2], file: match[3]!, line: match[4], column: match[5] };
 }
 
-/** The frame a line stands for; an eval's frame is the line that called eval. */
+/**
+ * The frame a line stands for; an eval's frame is the line that called eval. Parts a line lacks are
+ * absent, not `undefined`: writers and schema validators get the frame as JSON would have it.
+ */
 function frameOf(parts: FrameLine, v8: boolean): StackFrame {
   let { file, line, column } = parts;
   const evaluated = (v8 ? V8_EVAL : GECKO_EVAL).exec(file);
   if (evaluated) [, file, line, column] = evaluated;
-  return {
-    function: parts.name || undefined,
-    file: file || undefined,
-    line: line ? +line : undefined,
-    column: column ? +column : undefined,
-  };
+  const frame: StackFrame = {};
+  if (parts.name) frame.function = parts.name;
+  if (file) frame.file = file;
+  if (line) frame.line = +line;
+  if (column) frame.column = +column;
+  return frame;
 }
 
 /** Where a line points to in its own text: a file, a line and a column, not through an eval. */

@@ -34,6 +34,11 @@ describe('completeError', () => {
     expect(error!.fingerprint).toBe(fingerprint(error!));
   });
 
+  it('gives frames as JSON would have them: no key set to undefined', () => {
+    const { error } = completeError(errorEvent({ stack: 'Error: x\n    at https://shop.test/app.js:1:2\n    at Array.map (<anonymous>)' }));
+    expect(error!.frames!.map((frame) => Object.keys(frame))).toEqual([['file', 'line', 'column'], ['function', 'file']]);
+  });
+
   it('gives the fingerprint a client gave when it parsed the same stack in the page', () => {
     const { error } = completeError(errorEvent({ stack: V8_STACK }));
     const inThePage = { type: 'TypeError', message: "Cannot read properties of undefined (reading 'total')", frames: parseStack(clipStack(V8_STACK)) };
