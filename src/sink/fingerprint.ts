@@ -7,7 +7,8 @@
  * The sink computes it (`error-details.ts`), from the frames after source maps when they were
  * mapped: the original names and files stay the same across releases, minified ones do not.
  * Clients that computed it in the page used the same hash of the same frames, so their groups and
- * the sink's agree where no maps apply.
+ * the sink's agree where no maps apply and redaction left the message as it was (the page hashed
+ * the message before redacting it; the sink hashes what it received).
  */
 import type { ErrorInfo } from '../core/types';
 
