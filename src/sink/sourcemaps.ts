@@ -102,7 +102,7 @@ async function resolveEvent(
     };
     const components = (event as WithComponentStack).component_stack;
     const texts = [error.stack, components].filter((text): text is string => typeof text === 'string');
-    const places = texts.flatMap(stackPlaces);
+    const places = texts.flatMap((text) => stackPlaces(text));
     // Everything asynchronous first; the lookups below are synchronous, so maps can not change under them.
     for (const frame of frames) await mapOf(isFrame(frame) ? frame.file : undefined);
     for (const place of places) await mapOf(place?.file);
