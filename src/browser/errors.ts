@@ -1,22 +1,41 @@
 /**
  * The page's uncaught errors and unhandled promise rejections, as `client_error` and
  * `unhandled_rejection` events. Listeners are added beside the page's own (`window.onerror` and
- * other listeners keep working), and an error storm is rate limited per fingerprint, with one
+ * other listeners keep working), and an error storm is rate limited per error, with one
  * `errors_suppressed` event saying how many occurrences were held back.
  */
-import { completeError, toErrorInfo } from '../core/error-info';
+import { completeError, firstFrameLine, toErrorInfo } from '../core/error-info';
 import { say } from '../core/logger';
 import { isReported } from '../core/reported';
 import type { ErrorInfo, Integration } from '../core/types';
 import { listen } from './listen';
 
-/** Each fingerprint may send BURST events at once, then one more per REFILL_MS (a token bucket). */
+/** Each error may send BURST events at once, then one more per REFILL_MS (a token bucket). */
 const BURST = 5;
 const REFILL_MS = 10_000;
 /** How long a storm is counted before its summary goes out (and at the latest when the page hides). */
 const SUMMARY_MS = 5_000;
-/** Fingerprints remembered; past this, the buckets start afresh. */
-const MAX_FINGERPRINTS = 100;
+/** Errors remembered; past this, the buckets start afresh. */
+const MAX_KEYS = 100;
+
+/** Words that hold a digit: numbers, ids, hashes, line and column. Anchored at word starts, so it stays linear. */
+const NUMBERS = /\b\w*\d\w*/g;
+
+/**
+ * The storm limit's key for an error: FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) over its
+ * type, its message and the first frame line of its stack (or the one frame it has), with words
+ * that hold digits folded, so that `order 5123` and `order 77`, or a line and column, are one key.
+ * It is not the error's fingerprint: that one is computed by the sink from the parsed top three
+ * frames (`src/sink/fingerprint.ts`), and the parser stays out of the page. A storm is one error
+ * thrown again and again from one place, which its first frame line tells well enough; at worst,
+ * two anonymous functions of one script, whose first lines differ only in digits, share one limit.
+ */
+export function stormKey({ type, message, stack, frames }: ErrorInfo): string {
+  const text = (type + '|' + message + '|' + (firstFrameLine(stack) ?? frames?.[0]?.file)).replace(NUMBERS, '0');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
 
 /** The summary of held-back errors leaves with the page too: events added while hidden are beaconed at once. */
 const EVENTS = ['error', 'unhandledrejection', 'visibilitychange', 'pagehide'];
@@ -56,7 +75,7 @@ export function errors(): Integration {
   return {
     name: 'errors',
     setup(client) {
-      // The token bucket as one number per fingerprint, the "theoretical arrival time" of GCRA
+      // The token bucket as one number per error (its storm key), the "theoretical arrival time" of GCRA
       // (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm): each event sent moves it
       // REFILL_MS on; an event is sent while it stays within BURST refills of now.
       const due = new Map<string, number>();
@@ -69,24 +88,26 @@ export function errors(): Integration {
       const summarize = (): void => {
         clearTimeout(timer);
         timer = undefined;
-        held.forEach(([count, { type, message }], fingerprint) =>
+        held.forEach(([count, error]) =>
           client.capture({
-            // It stands for errors not sent one by one: like them, it is never sampled out.
+            // It stands for errors not sent one by one: like them, it is never sampled out. It
+            // carries the error, so the sink gives it the same fingerprint as the ones that were sent.
             level: 'error',
             event: 'errors_suppressed',
-            attributes: { count, fingerprint, error_type: type, error_message: message },
+            error,
+            attributes: { count, error_type: error.type, error_message: error.message },
           }),
         );
         held.clear();
       };
 
       const report = (event: string, error: ErrorInfo, hint?: string): void => {
-        const key = error.fingerprint!;
+        const key = stormKey(error);
         const now = Date.now();
         const next = Math.max(due.get(key) || 0, now) + REFILL_MS;
         if (next - now <= BURST * REFILL_MS) {
           if (replaying()) return;
-          if (due.size >= MAX_FINGERPRINTS) due.clear();
+          if (due.size >= MAX_KEYS) due.clear();
           due.set(key, next);
           client.capture({ level: 'error', event, error, attributes: { hint } });
         } else {

@@ -1,7 +1,9 @@
-/** Describes anything that was thrown as the `error` field of an event. */
-import { fingerprint } from './fingerprint';
+/**
+ * Describes anything that was thrown as the `error` field of an event. The stack goes as text: the
+ * sink reads it into frames and computes the fingerprint (`src/sink/error-details.ts`), which
+ * keeps the stack grammars and the hash out of every page's bundle.
+ */
 import { clip, clipStack, normalize, read, truncate, UNREADABLE } from './serialize';
-import { parseStack } from './stack';
 import type { ErrorInfo, StackFrame } from './types';
 
 /** What can't be turned into text (a `toString` that throws, a revoked proxy) is the marker. */
@@ -17,8 +19,7 @@ function text(value: unknown, max?: number): string {
  * An Error keeps its name, message and stack. Anything else thrown (a string, an object, null) is
  * described by its type and a readable message, because `throw "oops"` is a bug report too.
  * `at` is where it happened when the value has no stack of its own (an `error` event's location).
- * Each part is read on its own, so one that can't be read costs only itself; each is cut to size
- * before it is parsed or fingerprinted.
+ * Each part is read on its own, so one that can't be read costs only itself, and is cut to size.
  */
 export function toErrorInfo(thrown: unknown, handled: boolean, at?: StackFrame): ErrorInfo {
   let type: string = thrown === null ? 'null' : typeof thrown;
@@ -45,18 +46,21 @@ export function toErrorInfo(thrown: unknown, handled: boolean, at?: StackFrame):
   return completeError({ type, message: typeof info === 'string' ? info : text(JSON.stringify(info)) }, handled, at);
 }
 
-/** The longest function name or file kept in a frame. */
-const MAX_FRAME_TEXT = 1_024;
+/**
+ * The first line of a stack that stands for a frame: V8's `    at …` lines once there is one (its
+ * header, the message, may hold anything), else a line with an `@` (SpiderMonkey, JavaScriptCore).
+ * A cheap look, not a parse: `[ \t]`, not `\s`, which would cross line ends and go quadratic.
+ */
+export function firstFrameLine(stack: string | undefined): string | undefined {
+  return stack && (/^[ \t]*at .*/m.exec(stack) ?? /^.*@.*/m.exec(stack))?.[0];
+}
 
-/** Adds frames, `handled` and the fingerprint, so that every error event is grouped the same way. */
+/**
+ * Adds `handled`, and `at` as the one frame when the stack has none to give (a thrown string, a
+ * stack of only its message): so the sink and the viewer still show where it happened.
+ */
 export function completeError(info: ErrorInfo, handled: boolean, at?: StackFrame): ErrorInfo {
-  const frames = parseStack(clipStack(info.stack)).map((frame) => {
-    if (frame.function) frame.function = clip(frame.function, MAX_FRAME_TEXT);
-    if (frame.file) frame.file = clip(frame.file, MAX_FRAME_TEXT);
-    return frame;
-  });
-  info.frames = frames[0] ? frames : at && [at];
+  if (at && !firstFrameLine(info.stack)) info.frames = [at];
   info.handled = handled;
-  info.fingerprint = fingerprint(info);
   return info;
 }

@@ -7,6 +7,7 @@ import type { TelemetryEvent } from '../core/types';
 import { checkContentType, type HeaderSource } from './content-type';
 import { corsHeaders, createOriginPolicy, preflightHeaders, type AllowedOrigins } from './cors';
 import { createRecentIds, type RecentIds } from './dedupe';
+import { completeErrors } from './error-details';
 import { parseBody, SHAPE } from './parse-body';
 import { createEventValidator, type EventCheck } from './validate';
 
@@ -176,7 +177,8 @@ async function ingest(
     // written twice; release them if the write fails, so the client's retry is accepted.
     for (const event of fresh) seen.add(event.id);
     try {
-      await write(fresh);
+      // Every writer gets an error's frames and fingerprint, which browsers leave to the sink.
+      await write(completeErrors(fresh));
     } catch (error) {
       for (const event of fresh) seen.delete(event.id);
       console.error('tracebeam sink: write failed', error);

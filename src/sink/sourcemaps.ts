@@ -8,7 +8,8 @@ import type { StackFrame, TelemetryEvent } from '../core/types';
 import type { SinkWriter } from './handler';
 import { createMapStore, type LoadedMap, type MapStore } from './source-map-store';
 import { declaredName, nameAtCallSite, originalPosition } from './source-positions';
-import { placeOf, rewriteStack, type StackPlace, type StackReplacement } from './stack-lines';
+import { refingerprint } from './error-details';
+import { rewriteStack, stackPlaces, type StackPlace, type StackReplacement } from './stack-lines';
 
 /** What React's `componentStack` becomes on an event: `    at Cart (https://.../index.js:1:2)` lines. */
 type WithComponentStack = TelemetryEvent & { component_stack?: unknown; minified_component_stack?: string };
@@ -40,7 +41,8 @@ export interface MappedFrame extends StackFrame {
  * `file` field names `app.min.js`; where several maps share a name, the one whose path under `dir`
  * matches more of the URL's path wins. Mapped frames keep their minified place under `minified`;
  * `error.stack` is rewritten to the original places and the received text is kept as
- * `error.minified_stack`.
+ * `error.minified_stack`. A fingerprint that `createSinkHandler` computed is computed again from
+ * the mapped frames; one that the event brought is kept.
  */
 export function sourceMapResolver(dir: string, options: SourceMapResolverOptions = {}): SourceMapResolver {
   if (typeof dir !== 'string' || dir === '') throw new TypeError('tracebeam sink: sourceMapResolver needs a directory');
@@ -100,10 +102,10 @@ async function resolveEvent(
     };
     const components = (event as WithComponentStack).component_stack;
     const texts = [error.stack, components].filter((text): text is string => typeof text === 'string');
-    const stackPlaces = texts.flatMap((text) => text.split('\n').map(placeOf));
+    const places = texts.flatMap((text) => stackPlaces(text));
     // Everything asynchronous first; the lookups below are synchronous, so maps can not change under them.
     for (const frame of frames) await mapOf(isFrame(frame) ? frame.file : undefined);
-    for (const place of stackPlaces) await mapOf(place?.file);
+    for (const place of places) await mapOf(place?.file);
 
     const byPlace = new Map<string, Resolved>();
     const mapped = frames.map((frame, index) => {
@@ -140,7 +142,10 @@ async function resolveEvent(
     const componentsChanged = componentStack !== components;
     if (!framesChanged && !stackChanged && !componentsChanged) return event;
     const out = { ...error } as typeof error & { minified_stack?: string };
-    if (framesChanged) out.frames = mapped as StackFrame[];
+    if (framesChanged) {
+      out.frames = mapped as StackFrame[];
+      refingerprint(error, out);
+    }
     if (stackChanged) {
       out.stack = stack;
       out.minified_stack = error.stack;

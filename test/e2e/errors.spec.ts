@@ -23,7 +23,7 @@ const hide = (page: Page): Promise<void> =>
 
 const named = (events: TelemetryEvent[], name: string): TelemetryEvent[] => events.filter((e) => e.event === name);
 
-test('an uncaught error arrives as client_error, unhandled, with frames that point into the page', async ({ app, page }) => {
+test('an uncaught error leaves the page as its stack, and the sink writes it with frames that point into the page', async ({ app, page }) => {
   const url = app.page(
     errorPage(`
       setTimeout(function checkout() {
@@ -46,6 +46,9 @@ test('an uncaught error arrives as client_error, unhandled, with frames that poi
     { function: 'checkout', file: url, line: expect.any(Number), column: expect.any(Number) },
   ]);
   expect(event.error!.frames![0].line).toBeGreaterThan(1);
+  // The page sent the stack alone: the frames and the fingerprint above are the sink's.
+  const sent = app.received.find((r) => r.id === event.id)!.error as Record<string, unknown>;
+  expect(sent).toEqual({ type: 'TypeError', message: event.error!.message, stack: event.error!.stack, handled: false });
 });
 
 test('a rejected promise, a thrown string and reject(undefined) are described', async ({ app, page }) => {
@@ -94,11 +97,12 @@ test('a storm of 10,000 identical errors sends a handful, then one errors_suppre
   expect(storm).toHaveLength(5);
   expect(new Set(storm.map((e) => e.error!.fingerprint)).size).toBe(1);
   expect(named(events, 'client_error').filter((e) => e.error!.type === 'RangeError')).toMatchObject([{ error: { message: 'amount out of range' } }]);
+  // The summary carries the error held back: the sink gives it the fingerprint of the ones sent.
   expect(named(events, 'errors_suppressed')).toEqual([
     expect.objectContaining({
       level: 'error',
       count: 9_995,
-      fingerprint: storm[0].error!.fingerprint,
+      error: expect.objectContaining({ type: 'Error', fingerprint: storm[0].error!.fingerprint, frames: storm[0].error!.frames }),
       error_type: 'Error',
       error_message: expect.stringMatching(/^frame \d+ failed to render$/),
     }),

@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
+import { fingerprint } from '../../src/sink/fingerprint';
 import { startCliSink, type CliSink } from './viewer/cli-sink';
 import { shopPage, startShop, type Shop } from './viewer/shop';
 
 interface SinkEvent {
   event: string;
   trace_id: string;
-  error?: { type: string; message: string; stack?: string; minified_stack?: string; frames?: Array<{ function?: string; file?: string; line?: number; column?: number; minified?: { function?: string; file?: string; line?: number; column?: number } }> };
+  error?: { type: string; message: string; stack?: string; minified_stack?: string; fingerprint?: string; frames?: Array<{ function?: string; file?: string; line?: number; column?: number; minified?: { function?: string; file?: string; line?: number; column?: number } }> };
 }
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
@@ -255,6 +256,10 @@ document.getElementById('buy')!.addEventListener('click', onBuyClick);
   ]);
   expect(error.stack).toMatch(/at computeTotal \(.*src\/cart\.ts:\d+:\d+\)/);
   expect(error.minified_stack).toContain(`${bundle}:1:`);
+  // The page sent no frames and no fingerprint: the sink read them from the stack and, once mapped,
+  // fingerprinted the original names, which the next build's minifier will not change.
+  expect(error.fingerprint).toBe(fingerprint(error));
+  expect(error.fingerprint).not.toBe(fingerprint({ ...error, frames: error.frames!.map((frame) => frame.minified ?? frame) }));
   // What the terminal shows is the mapped event too.
   expect(sink.stdout()).toContain('"function":"computeTotal"');
 });

@@ -39,8 +39,8 @@ export interface TestApp {
   sinkFailures: number[];
   /** How long the sink waits before it answers, in ms. */
   sinkDelayMs: number;
-  /** Every event in every body the sink was sent, repeats included (the sink itself drops them), and whether a beacon brought it. */
-  received: Array<{ id: string; beacon: boolean }>;
+  /** Every event in every body the sink was sent, repeats included (the sink itself drops them), whether a beacon brought it, and its `error` as the page sent it. */
+  received: Array<{ id: string; beacon: boolean; error?: unknown }>;
   /** Waits until `predicate` holds for the events, or fails after `timeoutMs`. */
   waitForEvents(predicate: (events: TelemetryEvent[]) => boolean, timeoutMs?: number): Promise<TelemetryEvent[]>;
   reset(): void;
@@ -76,9 +76,9 @@ export async function startTestApp(): Promise<TestApp> {
     req.on('data', (chunk: Buffer) => ((record.bytes = bytes += chunk.length), chunks.push(chunk)));
     req.on('end', () => {
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as { events?: Array<{ id?: string }> };
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { events?: Array<{ id?: string; error?: unknown }> };
         const beacon = record.contentType.startsWith('text/plain');
-        for (const event of body.events ?? []) app.received.push({ id: String(event.id), beacon });
+        for (const event of body.events ?? []) app.received.push(event.error === undefined ? { id: String(event.id), beacon } : { id: String(event.id), beacon, error: event.error });
       } catch {
         // Not a batch: the sink answers it as it should.
       }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseStack } from '../../../src/core/stack';
+import { parseStack } from '../../../src/sink/stack-lines';
 import { parseSinkArgs, runSink, type RunningSink } from '../../../src/cli/sink';
 import { isOwnHost } from '../../../src/cli/sink-extras';
 import { validEvent } from '../sink/fixtures';

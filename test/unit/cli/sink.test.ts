@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSinkArgs, runSink, type RunningSink } from '../../../src/cli/sink';
+import { runTrace } from '../../../src/cli/trace';
 import { validEvent } from '../sink/fixtures';
 import { captureIo, expectUsageError } from './helpers';
 
@@ -44,6 +45,19 @@ describe('runSink', () => {
     const expected = events.map((event) => `${JSON.stringify(event)}\n`).join('');
     expect(await readFile(out, 'utf8')).toBe(expected);
     expect(io.out()).toBe(expected);
+  });
+
+  it('writes the frames it read from an error’s stack, which `tracebeam trace` then prints', async () => {
+    const out = join(dir, 'events.jsonl');
+    const { sink } = await start(['--out', out, '--quiet']);
+    const stack = 'TypeError: total is undefined\n    at applyDiscount (https://shop.test/app.js:41:13)\n    at checkout (https://shop.test/app.js:15:2)';
+    const event = validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'total is undefined', stack, handled: false } });
+    expect((await send(`${sink.url}/api/log`, { events: [event] })).status).toBe(202);
+    await sink.close();
+    const io = captureIo();
+    expect(await runTrace([event.trace_id, out], io, { env: {} })).toBe(0);
+    expect(io.out()).toContain('at applyDiscount (https://shop.test/app.js:41:13)');
+    expect(io.out()).toContain('at checkout (https://shop.test/app.js:15:2)');
   });
 
   it('says on one stderr line where it listens and writes', async () => {

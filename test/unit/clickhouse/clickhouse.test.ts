@@ -2,7 +2,7 @@
  * The sink, `tracebeam ingest` and `tracebeam trace` against a real ClickHouse (Debian's
  * clickhouse-server, started for this file on 127.0.0.1 with a temporary folder).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +163,26 @@ describe('the sink on ClickHouse', () => {
     expect(stored.map(normal).sort(byId)).toEqual(expected.map(normal).sort(byId));
     expect(stored.map((row) => JSON.parse(String(row.raw)))).toEqual(expect.arrayContaining(events));
   });
+  it('keeps the frames and the fingerprint the sink read from a stack, in the file and in ClickHouse alike', async () => {
+    const table = newTable();
+    const out = join(dir, `${table}.jsonl`);
+    const running = await sink(['--clickhouse', `${clickhouse.url}/`, '--table', table, '--out', out]);
+    try {
+      const stack = 'TypeError: total is undefined\n    at applyDiscount (https://shop.test/app.4a41.js:41:13)\n    at checkout (https://shop.test/app.4a41.js:15:2)';
+      const sent = validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'total is undefined', stack, handled: false } });
+      expect(await deliver(running.url, [sent])).toEqual([202]);
+      await running.close();
+      const [line] = (await readFile(out, 'utf8')).trim().split('\n');
+      const inFile = JSON.parse(line!) as TelemetryEvent;
+      expect(inFile.error!.frames!.map((frame) => frame.function)).toEqual(['applyDiscount', 'checkout']);
+      expect(inFile.error!.fingerprint).toMatch(/^[\da-f]{8}$/);
+      const row = JSON.parse(await clickhouse.query(`SELECT error_fingerprint, raw FROM ${table} FINAL FORMAT JSONEachRow`)) as { error_fingerprint: string; raw: string };
+      expect(row.error_fingerprint).toBe(inFile.error!.fingerprint);
+      expect(JSON.parse(row.raw)).toEqual(inFile);
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
 
   it('answers 503 while ClickHouse is stopped and loses no event once it is back', async () => {
     const table = newTable();

@@ -29,6 +29,12 @@ describe('createEdgeClient', () => {
     ]);
     expect(client.traceId()).toMatch(HEX32);
     expect(sink.events.map((event) => event.trace_id)).toEqual([client.traceId(), client.traceId()]);
+    // The edge sends the stack; the sink reads its frames and fingerprints it, as it does the browser's.
+    expect(sink.events[1]!.error).toMatchObject({
+      stack: expect.stringContaining('row locked'),
+      frames: expect.arrayContaining([expect.objectContaining({ file: expect.stringContaining('client.test.ts') })]),
+      fingerprint: expect.stringMatching(/^[\da-f]{8}$/),
+    });
   });
 
   it('flush() with nothing recorded sends nothing', async () => {
@@ -114,8 +120,8 @@ describe('createEdgeClient', () => {
     client.captureError({ code: 42 });
     await client.flush();
     expect(sink.events.map((event) => event.error)).toEqual([
-      { type: 'null', message: 'null', handled: true },
-      { type: 'object', message: '{"code":42}', handled: true },
+      { type: 'null', message: 'null', handled: true, fingerprint: expect.stringMatching(/^[\da-f]{8}$/) },
+      { type: 'object', message: '{"code":42}', handled: true, fingerprint: expect.stringMatching(/^[\da-f]{8}$/) },
     ]);
   });
 });

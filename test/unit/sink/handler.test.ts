@@ -45,7 +45,7 @@ describe('createSinkHandler: accepting events', () => {
   it('writes valid events in order and answers 202 with the counts', async () => {
     const sink = recordingWriter();
     const handler = createSinkHandler({ write: sink.write });
-    const events = [validEvent(), validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'x is undefined' } })];
+    const events = [validEvent(), validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'x is undefined', fingerprint: 'f1' } })];
 
     const response = await handler(post({ events }));
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseStack } from '../../../src/core/stack';
+import { parseStack } from '../../../src/sink/stack-lines';
 import { sourceMapResolver, type MappedFrame } from '../../../src/sink/sourcemaps';
 import { validEvent } from './fixtures';
 

@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseStack } from '../../../src/core/stack';
+import { parseStack } from '../../../src/sink/stack-lines';
 import type { TelemetryEvent } from '../../../src/core/types';
+import { completeError } from '../../../src/sink/error-details';
+import { fingerprint } from '../../../src/sink/fingerprint';
 import { sourceMapResolver, type MappedFrame, type SourceMapResolver } from '../../../src/sink/sourcemaps';
 import { validEvent } from './fixtures';
 
@@ -112,6 +114,26 @@ describe('sourceMapResolver', () => {
     expect(frames.slice(0, 3).map((frame) => frame.minified)).toEqual(event.error!.frames!.slice(0, 3));
     // The line that called buy() is past the end of the map: it stays as it was.
     expect(frames[3]).toEqual(event.error!.frames![3]);
+  });
+
+  it('fingerprints by the original names once frames are mapped, where the sink computed the fingerprint', async () => {
+    const code = await buildApp();
+    const { frames: _, ...sent } = crash(code, `${ORIGIN}/assets/app.min.js`).error!;
+    // As the browser sends it now: the stack alone; the handler reads the frames and fingerprints them.
+    const received = completeError(validEvent({ level: 'error', event: 'client_error', error: sent }));
+    const [mapped] = await resolver().resolve([received]);
+    expect(mapped!.error!.frames![0]).toMatchObject({ function: 'computeTotal', file: 'src/cart.ts' });
+    expect(mapped!.error!.fingerprint).toBe(fingerprint(mapped!.error!));
+    expect(mapped!.error!.fingerprint).not.toBe(received.error!.fingerprint);
+    // Another build of the same code, served under another name: the same group.
+    const again = await buildApp('assets/app.other.min.js');
+    const { frames: __, ...other } = crash(again, `${ORIGIN}/assets/app.other.min.js`).error!;
+    const [remapped] = await resolver().resolve([completeError(validEvent({ level: 'error', event: 'client_error', error: other }))]);
+    expect(remapped!.error!.fingerprint).toBe(mapped!.error!.fingerprint);
+    // A fingerprint the event brought is its sender's to keep.
+    const [kept] = await resolver().resolve([completeError(validEvent({ level: 'error', event: 'client_error', error: { ...sent, fingerprint: 'theirs' } }))]);
+    expect(kept!.error!.frames![0]).toMatchObject({ function: 'computeTotal' });
+    expect(kept!.error!.fingerprint).toBe('theirs');
   });
 
   it('rewrites the stack text and keeps the received one', async () => {

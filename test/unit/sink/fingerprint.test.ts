@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../../../src/core/fingerprint';
+import { fingerprint } from '../../../src/sink/fingerprint';
 import type { ErrorInfo } from '../../../src/core/types';
 
 const frames = [
