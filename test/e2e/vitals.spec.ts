@@ -153,9 +153,9 @@ test('web-vitals is fetched after the load event, and counts what happened befor
   expect(Object.keys(vitals).sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
   expect(vitals.INP.vital!.value).toBeGreaterThanOrEqual(150);
   expect(vitals.INP.trace_id).toBe(click);
-  const [load_trace] = new Set(['LCP', 'FCP', 'TTFB', 'CLS'].map((name) => vitals[name].trace_id));
-  for (const name of ['LCP', 'FCP', 'TTFB', 'CLS']) expect(vitals[name].trace_id, name).toBe(load_trace);
-  expect(load_trace).not.toBe(click);
+  const [loadTrace] = new Set(['LCP', 'FCP', 'TTFB', 'CLS'].map((name) => vitals[name].trace_id));
+  for (const name of ['LCP', 'FCP', 'TTFB', 'CLS']) expect(vitals[name].trace_id, name).toBe(loadTrace);
+  expect(loadTrace).not.toBe(click);
   expect(vitals.CLS.vital!.value).toBeGreaterThan(0);
 });
 
