@@ -14,7 +14,15 @@ import { xhrTracing } from './xhr';
  * falls back to where no `<TelemetryProvider>` gives one.
  */
 export function init(options: ClientOptions): Client {
-  const defaults = [errors(), fetchTracing(), xhrTracing(), webVitals()];
+  return initWith(options, webVitals());
+}
+
+/**
+ * `init` with the given web vitals integration among the defaults: the package's loads web-vitals
+ * once the page has loaded; the script tag's has it inline (src/script/vitals.ts).
+ */
+export function initWith(options: ClientOptions, vitals: Integration): Client {
+  const defaults = [errors(), fetchTracing(), xhrTracing(), vitals];
   let merged: ClientOptions;
   try {
     const own: unknown = options?.integrations ?? [];

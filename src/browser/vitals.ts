@@ -3,13 +3,20 @@
  * final, as a `web_vital` event. web-vitals finalises CLS and INP when the page is hidden; the
  * client sends events that arrive while the page is hidden at once, by beacon.
  *
+ * web-vitals is not part of the app's first bundle: `webVitals()` imports it dynamically, so every
+ * bundler puts it in a chunk of its own, fetched once the page has loaded (see after-load.ts). Its
+ * observers ask for the browser's buffered entries, so the paints, shifts and slow interactions
+ * before that are still counted. A chunk that fails to load (offline, a Content Security Policy, a
+ * 404) turns the vitals off for the page, and the development build says why.
+ *
  * Each vital goes in the trace of what it measured, not the one current when it is reported (a
  * hidden page's last click): LCP, FCP, TTFB and CLS in the page load's trace, INP in the trace of
  * the interaction it measured.
  */
-import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
-import { report } from '../core/logger';
-import type { Integration, VitalInfo } from '../core/types';
+import type { Metric } from 'web-vitals';
+import { report, say } from '../core/logger';
+import type { Client, Integration, VitalInfo } from '../core/types';
+import { afterLoad } from './after-load';
 import { listen } from './listen';
 
 /** How many interactions are remembered for INP: it reports the slowest one, seldom an old one. */
@@ -27,13 +34,44 @@ export interface WebVitalsOptions {
   attribution?: boolean;
 }
 
+/** web-vitals' five reporters, from the chunk of its own that the dynamic import makes. */
+const loadWebVitals = (): Promise<Reporter[]> =>
+  import('web-vitals').then(({ onLCP, onINP, onCLS, onFCP, onTTFB }) => [onLCP, onINP, onCLS, onFCP, onTTFB] as Reporter[]);
+
 export function webVitals(options?: WebVitalsOptions): Integration {
-  if (options?.attribution) report('webVitals({ attribution: true }): import webVitals from "tracebeam/vitals-attribution" for attribution; the vitals go without it.');
-  return vitalsIntegration([onLCP, onINP, onCLS, onFCP, onTTFB] as Reporter[]);
+  noteAttribution(options);
+  return loadedVitalsIntegration(loadWebVitals);
 }
 
-/** The integration over one build's reporters: web-vitals' plain build, or its attribution build. */
+/** `attribution: true` in a build without it: one word on where to find it. */
+export function noteAttribution(options: WebVitalsOptions | undefined): void {
+  if (options?.attribution) report('webVitals({ attribution: true }): import webVitals from "tracebeam/vitals-attribution" for attribution; the vitals go without it.');
+}
+
+/** The integration over one build's reporters, observed at setup: web-vitals' attribution build, or its plain build inline (the script tag). */
 export function vitalsIntegration(reporters: Reporter[]): Integration {
+  return observing((observe) => observe(reporters));
+}
+
+/**
+ * The integration over reporters that `load` brings, called once the page has loaded. Whatever goes
+ * wrong there (a chunk that does not arrive, a reporter that throws) ends in this promise, never
+ * in the page: the vitals are off for the page.
+ */
+export function loadedVitalsIntegration(load: () => Promise<Reporter[]>): Integration {
+  return observing((observe, client) =>
+    afterLoad(() => {
+      new Promise<Reporter[]>((resolve) => resolve(load()))
+        .then(observe)
+        .catch((error: unknown) => {
+          if (__DEV__ && client.options?.debug) say('warn', 'web vitals are off for this page: web-vitals did not load or start', error);
+        });
+    }),
+  );
+}
+
+/** The integration, `start` handing it the reporters to observe; what `start` returns undoes it. */
+function observing(start: (observe: (reporters: Reporter[]) => void, client: Client) => void | (() => void)): Integration {
   return {
     name: 'webVitals',
     setup(client) {
@@ -58,8 +96,10 @@ export function vitalsIntegration(reporters: Reporter[]): Integration {
         }
         return trace;
       };
-      const observe = (reporters: Reporter[]): void =>
-        reporters.forEach((on) =>
+      const observe = (reporters: Reporter[]): void => {
+        // Reporters that arrive after shutdown are not started.
+        if (stopped) return;
+        for (const on of reporters) {
           on((metric) => {
             const { name, value, rating, delta, id, navigationType, attribution: details } = metric;
             if (stopped) return;
@@ -71,12 +111,14 @@ export function vitalsIntegration(reporters: Reporter[]): Integration {
               );
             }
             client.capture({ level: 'info', event: 'web_vital', vital, trace_id: traceOf(metric) });
-          }),
-        );
-      observe(reporters);
+          });
+        }
+      };
+      const cancel = start(observe, client);
       // web-vitals has no way to stop observing; after shutdown its reports are ignored.
       return () => {
         stopped = true;
+        cancel?.();
         unlisten();
       };
     },

@@ -60,7 +60,7 @@ export function createGlobal(start: (options: ClientOptions) => Client, previous
     setUser: forward('setUser'),
     setContext: forward('setContext'),
     traceId: () => client?.traceId(),
-    flush: () => (client ? client.flush() : Promise.resolve()),
-    shutdown: () => (client ? client.shutdown() : Promise.resolve()),
+    flush: async () => client?.flush(),
+    shutdown: async () => client?.shutdown(),
   };
 }

@@ -8,13 +8,16 @@
  * never import it): it reads its own tag, which is only known while the script runs, and takes
  * over what the pre-load snippet recorded.
  */
-import { init as initClient } from '../browser/init';
+import { initWith } from '../browser/init';
 import { report } from '../core/logger';
 import { isPreloadStub } from '../snippet/protocol';
 import { optionsFromScript } from './attributes';
 import { createGlobal, type ScriptGlobal } from './global';
+import { webVitals } from './vitals';
 
 export * from '../index';
+// web-vitals inline, observed from the start: this file loads no chunks (src/script/vitals.ts).
+export { webVitals } from './vitals';
 
 // Still the pre-load snippet's stub, if there was one: the global is assigned once this returns.
 const previous = (globalThis as { tracebeam?: unknown }).tracebeam;
@@ -23,7 +26,7 @@ const previous = (globalThis as { tracebeam?: unknown }).tracebeam;
 const api =
   typeof (previous as ScriptGlobal | undefined)?.init === 'function' && !isPreloadStub(previous)
     ? (previous as ScriptGlobal)
-    : createGlobal(initClient, previous);
+    : createGlobal((options) => initWith(options, webVitals()), previous);
 export const { init, log, captureError, setUser, setContext, traceId, flush, shutdown } = api;
 
 // `tracebeam.init({...})` called through the snippet before the SDK arrived; taken before the

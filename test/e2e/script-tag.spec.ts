@@ -91,3 +91,26 @@ for (const [attributes, message] of [
     expect(app.events().filter((e) => e.url === tab.url())).toEqual([]);
   });
 }
+
+test('web-vitals is inline and observes from the start: a page left before its load still reports its paints', async ({ app, page: tab }) => {
+  const requested: string[] = [];
+  tab.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  // An image the test holds back keeps the page from its load event.
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await tab.route('**/held.png', async (route) => {
+    await held;
+    await route.fulfill({ status: 404 }).catch(() => undefined);
+  });
+  const tag = `<script src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="web"></script>`;
+  await tab.goto(app.page(page(tag, '<img src="/held.png" alt="">')), { waitUntil: 'commit' });
+  await tab.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+  expect(await tab.evaluate(() => document.readyState)).not.toBe('complete');
+  await tab.goto(app.url + '/api/echo');
+  release();
+  // TTFB waits for the load, which never came; INP for an interaction, which there was none of.
+  const events = await app.waitForEvents((e) => new Set(e.map((v) => v.vital?.name).filter(Boolean)).size >= 3);
+  expect(events.filter((e) => e.event === 'web_vital').map((e) => e.vital!.name).sort()).toEqual(['CLS', 'FCP', 'LCP']);
+  // One file: nothing fetched beside it.
+  expect(requested.filter((path) => path.startsWith('/dist/') || path.startsWith('/node_modules/'))).toEqual(['/dist/tracebeam.min.js']);
+});

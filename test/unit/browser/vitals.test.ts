@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Client, TelemetryEvent } from '../../../src/core/types';
 
 // web-vitals needs a real page; here its reporters are stand-ins the test triggers, and the real
@@ -20,29 +20,45 @@ vi.mock('web-vitals/attribution', () => {
   return { onLCP: on('LCP'), onINP: on('INP'), onCLS: on('CLS'), onFCP: on('FCP'), onTTFB: on('TTFB') };
 });
 
-const { webVitals } = await import('../../../src/browser/vitals');
+const { webVitals, loadedVitalsIntegration } = await import('../../../src/browser/vitals');
 const attributed = await import('../../../src/browser/vitals-attribution');
 
 const LOAD = 'a'.repeat(32);
 
-function fakeClient() {
+function fakeClient(debug = false) {
   const captured: Array<Partial<TelemetryEvent>> = [];
   // The client's trace source, which the test moves on as a click would.
   const current = { trace: { traceId: LOAD, flags: 1 } };
-  const client = { currentTrace: () => current.trace, capture: (event: Partial<TelemetryEvent>) => captured.push(event) };
+  const client = { currentTrace: () => current.trace, capture: (event: Partial<TelemetryEvent>) => captured.push(event), options: { debug } };
   return { client: client as unknown as Client, captured, current };
 }
+
+// The page's load, as the browser would give it: `webVitals()` loads web-vitals once it is complete.
+let readyState: DocumentReadyState;
+beforeEach(() => {
+  readyState = 'complete';
+  Object.defineProperty(document, 'readyState', { configurable: true, get: () => readyState });
+});
+afterEach(() => {
+  delete (document as { readyState?: unknown }).readyState;
+});
+
+/** Waits for the dynamic import of web-vitals and what follows it, or for as long when there is none. */
+const settled = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve));
+};
 
 const metric = (name: string, extra: object = {}) => ({
   name, value: 1234.5, rating: 'needs-improvement', delta: 1234.5, id: `v5-${name}`, navigationType: 'navigate', entries: [{}], ...extra,
 });
 
 describe('webVitals', () => {
-  it('observes all five vitals and reports each as a web_vital event', () => {
+  it('observes all five vitals and reports each as a web_vital event', async () => {
     reporters.clear();
     builds.clear();
     const { client, captured } = fakeClient();
     webVitals().setup(client);
+    await settled();
     expect([...reporters.keys()].sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
     expect([...builds]).toEqual(['plain']);
     reporters.get('LCP')!(metric('LCP'));
@@ -69,12 +85,13 @@ describe('webVitals', () => {
     expect(captured[0].vital?.attribution).toEqual({ interactionTarget: 'button#buy', inputDelay: 12, processingDuration: 80 });
   });
 
-  it('without the attribution entry, `attribution: true` says where to get it and reports the plain vitals', () => {
+  it('without the attribution entry, `attribution: true` says where to get it and reports the plain vitals', async () => {
     reporters.clear();
     builds.clear();
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { client, captured } = fakeClient();
     webVitals({ attribution: true }).setup(client);
+    await settled();
     expect(error).toHaveBeenCalledOnce();
     expect(String(error.mock.calls[0][0])).toContain('tracebeam/vitals-attribution');
     expect([...builds]).toEqual(['plain']);
@@ -82,20 +99,22 @@ describe('webVitals', () => {
     expect(captured).toHaveLength(1);
   });
 
-  it('ignores reports after shutdown', () => {
+  it('ignores reports after shutdown', async () => {
     reporters.clear();
     builds.clear();
     const { client, captured } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
+    await settled();
     teardown();
     reporters.get('CLS')!(metric('CLS'));
     expect(captured).toEqual([]);
   });
 
-  it('puts LCP, FCP, TTFB and CLS in the page load trace, whatever trace is current when they are reported', () => {
+  it('puts LCP, FCP, TTFB and CLS in the page load trace, whatever trace is current when they are reported', async () => {
     reporters.clear();
     const { client, captured, current } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
+    await settled();
     current.trace = { traceId: 'b'.repeat(32), flags: 1 };
     dispatchEvent(new MouseEvent('click'));
     for (const name of ['LCP', 'FCP', 'TTFB', 'CLS']) reporters.get(name)!(metric(name));
@@ -103,10 +122,11 @@ describe('webVitals', () => {
     teardown();
   });
 
-  it('puts INP in the trace of the interaction it measured, found by its entries\' start times', () => {
+  it('puts INP in the trace of the interaction it measured, found by its entries\' start times', async () => {
     reporters.clear();
     const { client, captured, current } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
+    await settled();
     const clicks: number[] = [];
     for (const id of ['1', '2', '3']) {
       // The client renews the trace before the integration hears the click, as in a page.
@@ -124,4 +144,75 @@ describe('webVitals', () => {
     expect(captured.map((event) => event.trace_id)).toEqual(['2'.repeat(32), LOAD]);
     teardown();
   });
+
+  it('loads web-vitals only once the page has loaded, and still puts an INP of a click before that in its trace', async () => {
+    reporters.clear();
+    readyState = 'interactive';
+    const { client, captured, current } = fakeClient();
+    const teardown = webVitals().setup(client) as () => void;
+    current.trace = { traceId: 'c'.repeat(32), flags: 1 };
+    const click = new MouseEvent('click');
+    dispatchEvent(click);
+    await settled();
+    expect(reporters.size).toBe(0);
+    readyState = 'complete';
+    dispatchEvent(new Event('load'));
+    await settled();
+    expect([...reporters.keys()].sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+    // web-vitals reads the interactions before it from the browser's buffer.
+    reporters.get('INP')!(metric('INP', { entries: [{ startTime: click.timeStamp }] }));
+    reporters.get('LCP')!(metric('LCP'));
+    expect(captured.map((event) => [event.vital?.name, event.trace_id])).toEqual([
+      ['INP', 'c'.repeat(32)],
+      ['LCP', LOAD],
+    ]);
+    teardown();
+  });
+
+  it('loads nothing when shut down before the page has loaded', async () => {
+    readyState = 'loading';
+    const load = vi.fn(async () => []);
+    const teardown = loadedVitalsIntegration(load).setup(fakeClient().client) as () => void;
+    teardown();
+    readyState = 'complete';
+    dispatchEvent(new Event('load'));
+    await settled();
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it('starts no reporter that arrives after shutdown', async () => {
+    const on = vi.fn();
+    let arrive: (reporters: Array<typeof on>) => void = () => undefined;
+    const teardown = loadedVitalsIntegration(() => new Promise((resolve) => (arrive = resolve))).setup(fakeClient().client) as () => void;
+    teardown();
+    arrive([on]);
+    await settled();
+    expect(on).not.toHaveBeenCalled();
+  });
+
+  for (const [what, load] of [
+    ['a chunk that does not arrive', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module: /web-vitals.js'))],
+    ['a loader that throws', () => { throw new Error('no dynamic import here'); }],
+    ['a reporter that throws', async () => [() => { throw new Error('no PerformanceObserver'); }]],
+  ] as const) {
+    it(`${what} never throws into the page; with debug the development build says why`, async () => {
+      const unhandled = vi.fn();
+      process.on('unhandledRejection', unhandled);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      try {
+        for (const debug of [false, true]) {
+          const { client, captured } = fakeClient(debug);
+          expect(() => loadedVitalsIntegration(load as () => Promise<never[]>).setup(client)).not.toThrow();
+          await settled();
+          expect(captured).toEqual([]);
+        }
+        expect(warn).toHaveBeenCalledOnce();
+        expect(String(warn.mock.calls[0][0])).toBe('[tracebeam] web vitals are off for this page: web-vitals did not load or start');
+        expect(String(warn.mock.calls[0][1])).toMatch(/Failed to fetch|no dynamic import|no PerformanceObserver/);
+        expect(unhandled).not.toHaveBeenCalled();
+      } finally {
+        process.off('unhandledRejection', unhandled);
+      }
+    });
+  }
 });
