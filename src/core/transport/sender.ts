@@ -8,7 +8,7 @@
 import type { Transport } from '../types';
 import { BEACON_MAX_BYTES, ENVELOPE_BYTES, hoistShared, toBody, utf8Length } from './envelope';
 import { postBatch } from './http';
-import type { Entry } from './queue';
+import { type Entry, total } from './queue';
 import { backoff, type SendResult } from './retry';
 
 export interface SenderOptions {
@@ -76,7 +76,7 @@ export function createSender(o: SenderOptions): Sender {
       if (o.transport) {
         // A transport packs its own requests for page exit.
         const batch = fitting(entries, room - ENVELOPE_BYTES);
-        const bytes = batch.reduce((total, entry) => total + entry.bytes, ENVELOPE_BYTES);
+        const bytes = total(batch) + ENVELOPE_BYTES;
         return batch.length ? [{ entries: batch, bytes, answer: viaTransport(batch.map((entry) => entry.json), true) }] : [];
       }
       const candidates = fitting(entries, room * MAX_COMPACTION);
