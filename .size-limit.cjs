@@ -20,7 +20,7 @@ module.exports = [
     path: 'dist/edge.mjs',
     import: '{ withTelemetry }',
     gzip: true,
-    limit: '4311 B', // target 3 KiB; redaction, the browser's own rule, is 0.6 kB of it
+    limit: '4309 B', // target 3 KiB; redaction, the browser's own rule, is 0.6 kB of it
   },
   // tracebeam/otel adds at most 3 kB to the OpenTelemetry set it wraps: the first budget is that set
   // alone (zone.js included), the second the same with `otelTracing`, which also brings the XHR
