@@ -14,7 +14,7 @@ import { redactValue, takeRedacted } from './redact';
 import { clip, MAX_STACK, MAX_STRING, normalize } from './serialize';
 import { createDelivery, type Outbox } from './transport/delivery';
 import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
-import { toEntry, type Entry } from './transport/queue';
+import { shed, toEntry, type Entry } from './transport/queue';
 import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext, TraceSource } from './types';
 
 export interface Platform {
@@ -140,12 +140,12 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   // Records wait here for the microtask after the call that made them, so the app's call returns at
   // once; a synchronous burst beyond `maxQueue` loses its oldest non-error records right away.
-  let pending: Array<[EventRecord, boolean]> = [];
+  let pending: Array<{ record: EventRecord; isError: boolean }> = [];
   let pendingDropped = 0;
 
   function deliver(): void {
     const entries: Entry[] = [];
-    for (const [record, isError] of pending.splice(0)) {
+    for (const { record, isError } of pending.splice(0)) {
       const json = serialize(record);
       if (json) entries.push(toEntry(json, isError));
     }
@@ -156,19 +156,13 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   function keep(record: EventRecord, isError: boolean): void {
     if (!pending.length) queueMicrotask(deliver);
-    pending.push([record, isError]);
-    // Trimmed in one pass now and then, not spliced per call.
-    if (pending.length > options.maxQueue + 100) trimPending();
-  }
-
-  function trimPending(): void {
-    let excess = pending.length - options.maxQueue;
-    pending = pending.filter(([, isError]) => {
-      if (isError || !excess) return true;
-      excess--;
-      pendingDropped++;
-      return false;
-    });
+    pending.push({ record, isError });
+    // Trimmed in one pass now and then, not spliced per call, by the queue's own rule.
+    if (pending.length > options.maxQueue + 100) {
+      pendingDropped += pending.length;
+      pending = shed(pending, pending.length - options.maxQueue);
+      pendingDropped -= pending.length;
+    }
   }
 
   // One waiting `events_dropped` at a time: later losses raise its count rather than add notices.

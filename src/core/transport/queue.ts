@@ -22,8 +22,8 @@ export const total = (entries: readonly Entry[], size = (entry: Entry): number =
  * The entries, in order, less enough of them to take `excess` off their total `size` (one per
  * entry unless told otherwise): the oldest non-errors go first, then the oldest errors.
  */
-export function shed(entries: readonly Entry[], excess: number, size = (_entry: Entry): number => 1): Entry[] {
-  const gone = new Set<Entry>();
+export function shed<T extends Pick<Entry, 'isError'>>(entries: readonly T[], excess: number, size = (_entry: T): number => 1): T[] {
+  const gone = new Set<T>();
   for (const entry of entries.filter((e) => !e.isError).concat(entries.filter((e) => e.isError))) {
     if (excess <= 0) break;
     gone.add(entry);
