@@ -67,10 +67,10 @@ function keepWireFields(event: TelemetryEvent, built: TelemetryEvent): void {
   const { id, timestamp, sdk, trace_id, service } = built;
   Object.assign(event, { id, timestamp, sdk, level: toLevel(event.level), event: toEventName(event.event) });
   if (!/^(?!0{32}$)[\da-f]{32}$/.test(event.trace_id as string)) event.trace_id = trace_id;
-  if (typeof event.service != 'string' || !event.service) event.service = service;
+  if (typeof event.service !== 'string' || !event.service) event.service = service;
   for (const [field, max] of TEXT) {
     const value = event[field];
-    if (typeof value == 'string') event[field] = clip(value, max);
+    if (typeof value === 'string') event[field] = clip(value, max);
     else if (value !== undefined) delete event[field];
   }
 }
@@ -108,7 +108,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
         if (__DEV__ && options.debug) say('debug', `dropped ${toEventName(record.input.event)}: beforeSend returned ${String(event)}`);
         return null;
       }
-      if (typeof event != 'object' || Array.isArray(event)) throw event;
+      if (typeof event !== 'object' || Array.isArray(event)) throw event;
       keepWireFields(event, built);
     } catch (error) {
       report('beforeSend threw or returned no event, so its event was dropped:', error);
@@ -253,7 +253,10 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       context = { ...context, ...copyAttributes(next) };
     }),
     traceId: () => client.currentTrace().traceId,
-    flush: () => (deliver(), delivery.flush()),
+    flush() {
+      deliver();
+      return delivery.flush();
+    },
     async shutdown() {
       if (stopped) return;
       // Integrations stop first: what they still hold (a suppression count, say) goes out too.

@@ -73,16 +73,16 @@ const defaults = (): ResolvedOptions => {
 };
 
 /**
- * The own properties of `o` that are not undefined, each read once, into a plain object: what the
+ * The own properties of `value` that are not undefined, each read once, into a plain object: what the
  * client keeps can't change under it or throw later (a getter, a Proxy). Reading may throw here,
  * inside the caller's try.
  */
-export function given(o: unknown): Record<string, unknown> {
+export function given(value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (o && typeof o === 'object') {
-    for (const key of Object.keys(o)) {
-      const value = (o as Record<string, unknown>)[key];
-      if (value !== undefined) out[key] = value;
+  if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      const option = (value as Record<string, unknown>)[key];
+      if (option !== undefined) out[key] = option;
     }
   }
   return out;

@@ -54,7 +54,12 @@ function ownKeys(obj: object): string[] {
   if (obj === listed) return listedKeys;
   const keys = Object.keys(obj);
   if (keys.length > MAX_ITEMS) {
-    if (!listed) queueMicrotask(() => ((listed = undefined), (listedKeys = [])));
+    if (!listed) {
+      queueMicrotask(() => {
+        listed = undefined;
+        listedKeys = [];
+      });
+    }
     [listed, listedKeys] = [obj, keys];
   }
   return keys;

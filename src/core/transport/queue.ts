@@ -24,7 +24,7 @@ export const total = (entries: readonly Entry[], size = (entry: Entry): number =
  */
 export function shed<T extends Pick<Entry, 'isError'>>(entries: readonly T[], excess: number, size = (_entry: T): number => 1): T[] {
   const gone = new Set<T>();
-  for (const entry of entries.filter((e) => !e.isError).concat(entries.filter((e) => e.isError))) {
+  for (const entry of entries.filter((one) => !one.isError).concat(entries.filter((one) => one.isError))) {
     if (excess <= 0) break;
     gone.add(entry);
     excess -= size(entry);
