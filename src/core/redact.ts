@@ -26,11 +26,8 @@
 /** A parameter name made of a secret's name (see above), as one alternation; anchored by the caller. */
 const NAME = String.raw`[\w.-]*(?:token|secret|password|passwd|apikey)|[\w.-]*?(?:api|private|secret|access|signing|client|encryption|master)[_-]?key|(?:[\w.-]*[_.-])?(?:auth|authorization|session|session[_-]?id|j?sessionid|phpsessid|sid|pwd|pass|signature|credentials?|cookie)`;
 
-// Built at load, and marked pure: an app that never calls what uses one (the browser never calls
-// `redactUrl`) does not ship it.
-
 /** Query or path parameters named like secrets; `$1` keeps the name. */
-const SECRET_PARAM = /* @__PURE__ */ new RegExp(String.raw`([?&#;](?:${NAME}|key|code|sig)=)[^&#;\s"'<>]*`, 'gi');
+const SECRET_PARAM = new RegExp(String.raw`([?&#;](?:${NAME}|key|code|sig)=)[^&#;\s"'<>]*`, 'gi');
 
 /**
  * Everything else but cards in one pass, so a string is scanned once: credentials after an auth
