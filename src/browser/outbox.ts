@@ -12,7 +12,7 @@
  */
 import { newTraceId } from '../core/ids';
 import type { Outbox } from '../core/transport/delivery';
-import { type Entry, toEntry } from '../core/transport/queue';
+import { type Entry, shed, toEntry, total } from '../core/transport/queue';
 
 const PREFIX = 'tracebeam:outbox:';
 
@@ -22,19 +22,11 @@ export const OUTBOX_MAX_CHARS = 500_000;
 /** Older than this, events are no use to anyone reading a timeline: they go, and are counted. */
 export const OUTBOX_TTL_MS = 24 * 60 * 60 * 1000;
 
-const chars = (entries: readonly Entry[]): number => entries.reduce((total, entry) => total + entry.json.length + 1, 0);
+/** Storage counts UTF-16 characters, not bytes: an entry's JSON and its comma. */
+const chars = (entry: Entry): number => entry.json.length + 1;
 
-/** The entries within `max` characters, in order: the oldest non-errors go first, then the oldest errors. */
-function fit(entries: readonly Entry[], max: number): Entry[] {
-  let excess = chars(entries) - max;
-  const gone = new Set<Entry>();
-  for (const entry of entries.filter((e) => !e.isError).concat(entries.filter((e) => e.isError))) {
-    if (excess <= 0) break;
-    gone.add(entry);
-    excess -= entry.json.length + 1;
-  }
-  return entries.filter((entry) => !gone.has(entry));
-}
+/** The entries within `max` characters, in order, shed as the queue sheds. */
+const fit = (entries: readonly Entry[], max: number): Entry[] => shed(entries, total(entries, chars) - max, chars);
 
 interface Stored {
   v: 1;
@@ -68,7 +60,7 @@ export function createOutbox(
       } catch (error) {
         // A full storage (the app's own data, the quota): half as much, twice at most.
         if (attempt === 2) throw error;
-        kept = fit(kept, chars(kept) / 2);
+        kept = fit(kept, total(kept, chars) / 2);
       }
     }
   }

@@ -14,7 +14,7 @@ import { redactValue, takeRedacted } from './redact';
 import { clip, MAX_STACK, MAX_STRING, normalize } from './serialize';
 import { createDelivery, type Outbox } from './transport/delivery';
 import { BEACON_MAX_BYTES, utf8Length } from './transport/envelope';
-import { toEntry, type Entry } from './transport/queue';
+import { shed, toEntry, type Entry } from './transport/queue';
 import type { Attributes, CaptureInput, Client, ClientOptions, TelemetryEvent, TraceContext, TraceSource } from './types';
 
 export interface Platform {
@@ -67,10 +67,10 @@ function keepWireFields(event: TelemetryEvent, built: TelemetryEvent): void {
   const { id, timestamp, sdk, trace_id, service } = built;
   Object.assign(event, { id, timestamp, sdk, level: toLevel(event.level), event: toEventName(event.event) });
   if (!/^(?!0{32}$)[\da-f]{32}$/.test(event.trace_id as string)) event.trace_id = trace_id;
-  if (typeof event.service != 'string' || !event.service) event.service = service;
+  if (typeof event.service !== 'string' || !event.service) event.service = service;
   for (const [field, max] of TEXT) {
     const value = event[field];
-    if (typeof value == 'string') event[field] = clip(value, max);
+    if (typeof value === 'string') event[field] = clip(value, max);
     else if (value !== undefined) delete event[field];
   }
 }
@@ -108,7 +108,7 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
         if (__DEV__ && options.debug) say('debug', `dropped ${toEventName(record.input.event)}: beforeSend returned ${String(event)}`);
         return null;
       }
-      if (typeof event != 'object' || Array.isArray(event)) throw event;
+      if (typeof event !== 'object' || Array.isArray(event)) throw event;
       keepWireFields(event, built);
     } catch (error) {
       report('beforeSend threw or returned no event, so its event was dropped:', error);
@@ -140,12 +140,12 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   // Records wait here for the microtask after the call that made them, so the app's call returns at
   // once; a synchronous burst beyond `maxQueue` loses its oldest non-error records right away.
-  let pending: Array<[EventRecord, boolean]> = [];
+  let pending: Array<{ record: EventRecord; isError: boolean }> = [];
   let pendingDropped = 0;
 
   function deliver(): void {
     const entries: Entry[] = [];
-    for (const [record, isError] of pending.splice(0)) {
+    for (const { record, isError } of pending.splice(0)) {
       const json = serialize(record);
       if (json) entries.push(toEntry(json, isError));
     }
@@ -156,19 +156,13 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   function keep(record: EventRecord, isError: boolean): void {
     if (!pending.length) queueMicrotask(deliver);
-    pending.push([record, isError]);
-    // Trimmed in one pass now and then, not spliced per call.
-    if (pending.length > options.maxQueue + 100) trimPending();
-  }
-
-  function trimPending(): void {
-    let excess = pending.length - options.maxQueue;
-    pending = pending.filter(([, isError]) => {
-      if (isError || !excess) return true;
-      excess--;
-      pendingDropped++;
-      return false;
-    });
+    pending.push({ record, isError });
+    // Trimmed in one pass now and then, not spliced per call, by the queue's own rule.
+    if (pending.length > options.maxQueue + 100) {
+      pendingDropped += pending.length;
+      pending = shed(pending, pending.length - options.maxQueue);
+      pendingDropped -= pending.length;
+    }
   }
 
   // One waiting `events_dropped` at a time: later losses raise its count rather than add notices.
@@ -259,7 +253,10 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       context = { ...context, ...copyAttributes(next) };
     }),
     traceId: () => client.currentTrace().traceId,
-    flush: () => (deliver(), delivery.flush()),
+    flush() {
+      deliver();
+      return delivery.flush();
+    },
     async shutdown() {
       if (stopped) return;
       // Integrations stop first: what they still hold (a suppression count, say) goes out too.

@@ -54,21 +54,35 @@ function ownKeys(obj: object): string[] {
   if (obj === listed) return listedKeys;
   const keys = Object.keys(obj);
   if (keys.length > MAX_ITEMS) {
-    if (!listed) queueMicrotask(() => ((listed = undefined), (listedKeys = [])));
+    if (!listed) {
+      queueMicrotask(() => {
+        listed = undefined;
+        listedKeys = [];
+      });
+    }
     [listed, listedKeys] = [obj, keys];
   }
   return keys;
 }
 
-/** The own enumerable keys' first `MAX_ITEMS` entries, read one by one; a `…` entry counts the rest. */
+/**
+ * The first `MAX_ITEMS` entries, read one by one, as an object; a `…` entry counts the rest. Those
+ * of a Map are its own; those of anything else are its own enumerable keys', an array's (or a
+ * typed array's) read by index: listing a million keys would cost seconds.
+ */
 export function copyEntries(obj: object): Record<string, unknown> {
-  // An array (or a typed array) is read by index: listing a million keys would cost seconds.
-  const list = Array.isArray(obj) || ArrayBuffer.isView(obj);
-  const keys = list ? Array.from({ length: Math.min((obj as unknown[]).length, MAX_ITEMS + 1) }, (_, i) => String(i)) : ownKeys(obj);
-  const total = list ? (obj as unknown[]).length : keys.length;
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length && i < MAX_ITEMS; i++) out[toKey(keys[i])] = read(obj, keys[i]);
-  if (total > MAX_ITEMS) out['…'] = `${total - MAX_ITEMS} more`;
+  let more: number;
+  if (obj instanceof Map || Array.isArray(obj) || ArrayBuffer.isView(obj)) {
+    const [items, rest] = firstItems(obj);
+    items.forEach((item, i) => (obj instanceof Map ? (out[toKey((item as unknown[])[0])] = (item as unknown[])[1]) : (out[i] = item)));
+    more = rest;
+  } else {
+    const keys = ownKeys(obj);
+    for (let i = 0; i < keys.length && i < MAX_ITEMS; i++) out[toKey(keys[i])] = read(obj, keys[i]);
+    more = keys.length - MAX_ITEMS;
+  }
+  if (more > 0) out['…'] = `${more} more`;
   return out;
 }
 
@@ -138,13 +152,7 @@ function normalizeObject(obj: object, depth: number, maxString: number, ancestor
       if (more > 0) out.push(`${more} more`);
       return out;
     }
-    const entries: Record<string, unknown> = {};
-    if (obj instanceof Map) {
-      const [items, more] = firstItems(obj);
-      for (const [key, item] of items as Array<[unknown, unknown]>) entries[toKey(key)] = item;
-      if (more > 0) entries['…'] = `${more} more`;
-    }
-    const source = obj instanceof Map ? entries : copyEntries(obj);
+    const source = copyEntries(obj);
     const out: Record<string, unknown> = {};
     for (const key in source) out[key] = normalize(source[key], depth - 1, maxString, ancestors);
     return out;

@@ -46,7 +46,7 @@ export function errorInfo(thrown: unknown, handled: boolean): ErrorInfo {
  * scrubbed as the browser scrubs it, key names included; `base` is the client's to scrub once.
  */
 export function edgeEvent(input: CaptureInput, base: EdgeBase, redact: boolean): TelemetryEvent {
-  const scrub = <T>(value: T, key?: string): T => (redact ? redactValue(value, key) : value);
+  const scrub: <T>(value: T, key?: string) => T = redact ? redactValue : (value) => value;
   // Fields left undefined are simply absent from the JSON.
   const event: TelemetryEvent = {
     id: newTraceId(),

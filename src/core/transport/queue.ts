@@ -1,7 +1,6 @@
 /**
- * The bounded queue of serialized events waiting to be sent, with its running count and bytes, so
- * that deciding when to flush never walks it. When it is full the oldest non-error event goes
- * first: errors are what people come for.
+ * The bounded queue of serialized events waiting to be sent. When it is full the oldest non-error
+ * event goes first: errors are what people come for. The outbox sheds by the same rule.
  */
 import { utf8Length } from './envelope';
 
@@ -15,8 +14,27 @@ export interface Entry {
 
 export const toEntry = (json: string, isError: boolean): Entry => ({ json, isError, bytes: utf8Length(json) + 1 });
 
+/** The total of `size` over the entries: their bytes unless told otherwise. */
+export const total = (entries: readonly Entry[], size = (entry: Entry): number => entry.bytes): number =>
+  entries.reduce((sum, entry) => sum + size(entry), 0);
+
+/**
+ * The entries, in order, less enough of them to take `excess` off their total `size` (one per
+ * entry unless told otherwise): the oldest non-errors go first, then the oldest errors.
+ */
+export function shed<T extends Pick<Entry, 'isError'>>(entries: readonly T[], excess: number, size = (_entry: T): number => 1): T[] {
+  const gone = new Set<T>();
+  for (const entry of entries.filter((one) => !one.isError).concat(entries.filter((one) => one.isError))) {
+    if (excess <= 0) break;
+    gone.add(entry);
+    excess -= size(entry);
+  }
+  return entries.filter((entry) => !gone.has(entry));
+}
+
 export interface Queue {
   readonly entries: readonly Entry[];
+  /** What waits, in bytes: summed when asked, over at most `maxQueue` numbers. */
   readonly bytes: number;
   /** Adds at the back (or, for a batch coming back to be retried, at the front); returns how many were evicted. */
   add(entries: Entry[], front?: boolean): number;
@@ -28,26 +46,18 @@ export interface Queue {
 
 export function createQueue(max: number): Queue {
   let entries: Entry[] = [];
-  let bytes = 0;
-  const sum = (list: Entry[]): number => list.reduce((total, entry) => total + entry.bytes, 0);
 
   return {
     get entries() {
       return entries;
     },
     get bytes() {
-      return bytes;
+      return total(entries);
     },
     add(list, front) {
-      if (front) entries = list.concat(entries);
-      else for (const entry of list) entries.push(entry);
-      bytes += sum(list);
-      let evicted = 0;
-      for (; entries.length > max; evicted++) {
-        const index = entries.findIndex((entry) => !entry.isError);
-        bytes -= entries.splice(Math.max(index, 0), 1)[0].bytes;
-      }
-      return evicted;
+      const all = front ? list.concat(entries) : entries.concat(list);
+      entries = shed(all, all.length - max);
+      return all.length - entries.length;
     },
     take(maxEvents, maxBytes) {
       let count = 0;
@@ -55,16 +65,12 @@ export function createQueue(max: number): Queue {
         size += entries[count].bytes;
         if (count && size > maxBytes) break;
       }
-      const taken = entries.splice(0, count);
-      bytes -= sum(taken);
-      return taken;
+      return entries.splice(0, count);
     },
     replace(entry, next) {
       const index = entries.indexOf(entry);
-      if (index < 0) return false;
-      entries[index] = next;
-      bytes += next.bytes - entry.bytes;
-      return true;
+      if (index >= 0) entries[index] = next;
+      return index >= 0;
     },
   };
 }

@@ -8,7 +8,7 @@
 import type { Transport } from '../types';
 import { BEACON_MAX_BYTES, ENVELOPE_BYTES, hoistShared, toBody, utf8Length } from './envelope';
 import { postBatch } from './http';
-import type { Entry } from './queue';
+import { type Entry, total } from './queue';
 import { backoff, type SendResult } from './retry';
 
 export interface SenderOptions {
@@ -37,13 +37,13 @@ export interface Sender {
 /** Compaction rarely shrinks a batch to less than this share: candidates beyond it would not fit anyway. */
 const MAX_COMPACTION = 3;
 
-export function createSender(o: SenderOptions): Sender {
+export function createSender(options: SenderOptions): Sender {
   let attempt = 0;
 
   /** A transport that throws or rejects has failed, and the batch is retried. */
   function viaTransport(jsons: string[], exit: boolean): Promise<SendResult> {
     try {
-      return o.transport!.send(jsons, { sink: o.sink, exit, fetch: o.fetch }).catch(() => NaN);
+      return options.transport!.send(jsons, { sink: options.sink, exit, fetch: options.fetch }).catch(() => NaN);
     } catch {
       return Promise.resolve(NaN);
     }
@@ -51,7 +51,7 @@ export function createSender(o: SenderOptions): Sender {
 
   function beacon(body: string): boolean {
     try {
-      return !!o.sendBeacon?.(o.sink, body);
+      return !!options.sendBeacon?.(options.sink, body);
     } catch {
       return false;
     }
@@ -67,16 +67,16 @@ export function createSender(o: SenderOptions): Sender {
   return {
     async send(entries) {
       const jsons = entries.map((entry) => entry.json);
-      const result = await (o.transport ? viaTransport(jsons, false) : postBatch(o.fetch, o.sink, toBody(jsons)));
+      const result = await (options.transport ? viaTransport(jsons, false) : postBatch(options.fetch, options.sink, toBody(jsons)));
       if (typeof result !== 'number') attempt = 0;
-      return typeof result === 'number' && !(result >= 0) ? backoff(attempt++, o.random) : result;
+      return typeof result === 'number' && !(result >= 0) ? backoff(attempt++, options.random) : result;
     },
 
     exit(entries, room) {
-      if (o.transport) {
+      if (options.transport) {
         // A transport packs its own requests for page exit.
         const batch = fitting(entries, room - ENVELOPE_BYTES);
-        const bytes = batch.reduce((total, entry) => total + entry.bytes, ENVELOPE_BYTES);
+        const bytes = total(batch) + ENVELOPE_BYTES;
         return batch.length ? [{ entries: batch, bytes, answer: viaTransport(batch.map((entry) => entry.json), true) }] : [];
       }
       const candidates = fitting(entries, room * MAX_COMPACTION);
@@ -90,7 +90,7 @@ export function createSender(o: SenderOptions): Sender {
         const body = toBody(jsons.slice(start, end), shared);
         const bytes = utf8Length(body);
         room -= bytes;
-        sends.push({ entries: candidates.slice(start, end), bytes, answer: beacon(body) ? undefined : postBatch(o.fetch, o.sink, body, true) });
+        sends.push({ entries: candidates.slice(start, end), bytes, answer: beacon(body) ? undefined : postBatch(options.fetch, options.sink, body, true) });
       }
       return sends;
     },

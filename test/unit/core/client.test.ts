@@ -154,6 +154,21 @@ describe('client', () => {
     expect(notice).toMatchObject({ event: 'events_dropped', level: 'warn', count: 3, session_id: 's-1', url: 'https://shop.test/cart?token=[redacted]', service: 'web' });
   });
 
+  it('keeps the errors of a synchronous burst far beyond maxQueue, and counts every event it let go', async () => {
+    const { client, fake } = setup({ maxQueue: 5 });
+    for (let i = 0; i < 300; i++) {
+      client.log('info', 'noise', { i });
+      if (i % 100 === 50) client.captureError(new Error(`boom ${i}`));
+    }
+    await client.flush();
+    const events = fake.events();
+    const notice = events.find((event) => event.event === 'events_dropped');
+    expect(events.filter((event) => event.event === 'client_error').map((event) => event.error!.message)).toEqual(['boom 50', 'boom 150', 'boom 250']);
+    // 303 recorded; what was sent and what the notice counts add up to all of them.
+    expect(events.length - 1 + Number(notice?.count)).toBe(303);
+    expect(events.length).toBeLessThanOrEqual(5);
+  });
+
   it('sends what the app logged unchanged with redact: false', async () => {
     const { client, fake } = setup({ redact: false });
     client.log('info', 'signup', { email: 'jane.doe@example.com' });

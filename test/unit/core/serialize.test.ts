@@ -48,6 +48,16 @@ describe('normalize', () => {
     expect(truncate('short')).toBe('short');
   });
 
+  it('copies the first entries of a Map, an array and a typed array, counting the rest', () => {
+    const map = new Map(Array.from({ length: 150 }, (_, i) => [`k${i}`, i] as const));
+    expect(copyEntries(map)).toMatchObject({ k0: 0, k99: 99, '…': '50 more' });
+    expect(Object.keys(copyEntries(map))).toHaveLength(MAX_ITEMS + 1);
+    expect(normalize(map)).toMatchObject({ k0: 0, k99: 99, '…': '50 more' });
+    expect(copyEntries(Array.from({ length: 150 }, (_, i) => i * 2))).toMatchObject({ 0: 0, 99: 198, '…': '50 more' });
+    expect(copyEntries(new Uint8Array([7, 8]))).toEqual({ 0: 7, 1: 8 });
+    expect(copyEntries(new Map([[{ toString: () => 'obj' }, 1]]))).toEqual({ obj: 1 });
+  });
+
   it('never throws: throwing getters, throwing toJSON and revoked proxies', () => {
     const getter = {
       ok: 1,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createQueue, type Entry, toEntry } from '../../../../src/core/transport/queue';
+import { createQueue, type Entry, shed, toEntry, total } from '../../../../src/core/transport/queue';
 
 const entry = (name: string, isError = false, bytes = 10): Entry => ({ json: `"${name}"`, isError, bytes });
 const names = (entries: readonly Entry[]) => entries.map((e) => JSON.parse(e.json));
@@ -42,6 +42,31 @@ describe('queue', () => {
     expect(queue.take(10, 1000)).toHaveLength(1);
     queue.add([entry('h', false, 5000)]);
     expect(queue.take(10, 1000)).toHaveLength(1);
+  });
+
+  it('sheds by any measure, the oldest non-errors first, then the oldest errors, keeping the order', () => {
+    const list = [entry('e1', true, 4), entry('a', false, 3), entry('e2', true, 5), entry('b', false, 2)];
+    const bytes = (e: Entry) => e.bytes;
+    expect(names(shed(list, 0, bytes))).toEqual(['e1', 'a', 'e2', 'b']);
+    expect(names(shed(list, 3, bytes))).toEqual(['e1', 'e2', 'b']);
+    expect(names(shed(list, 5, bytes))).toEqual(['e1', 'e2']);
+    expect(names(shed(list, 6, bytes))).toEqual(['e2']);
+    expect(names(shed(list, 2))).toEqual(['e1', 'e2']);
+    expect(shed(list, 100)).toEqual([]);
+    expect(total(list)).toBe(14);
+    expect(total(list, () => 1)).toBe(4);
+  });
+
+  it('keeps its byte count right through eviction, retries at the front and replacement', () => {
+    const queue = createQueue(2);
+    const a = entry('a', false, 5);
+    queue.add([a, entry('b', false, 7), entry('c', false, 9)]);
+    expect(queue.bytes).toBe(16);
+    queue.add([entry('r', true, 1)], true);
+    expect(names(queue.entries)).toEqual(['r', 'c']);
+    expect(queue.replace(a, entry('x', false, 100))).toBe(false);
+    expect(queue.replace(queue.entries[1], entry('d', false, 2))).toBe(true);
+    expect(queue.bytes).toBe(3);
   });
 
   it('sizes an entry in UTF-8 bytes with its joining comma', () => {
