@@ -34,7 +34,7 @@ export function shed<T extends Pick<Entry, 'isError'>>(entries: readonly T[], ex
 
 export interface Queue {
   readonly entries: readonly Entry[];
-  /** What waits, in bytes: summed when asked, over at most `maxQueue` numbers. */
+  /** What waits, in bytes. */
   readonly bytes: number;
   /** Adds at the back (or, for a batch coming back to be retried, at the front); returns how many were evicted. */
   add(entries: Entry[], front?: boolean): number;
@@ -46,18 +46,25 @@ export interface Queue {
 
 export function createQueue(max: number): Queue {
   let entries: Entry[] = [];
+  // Kept as entries come and go, so that deciding when to flush, at every add, never walks the queue.
+  let bytes = 0;
 
   return {
     get entries() {
       return entries;
     },
     get bytes() {
-      return total(entries);
+      return bytes;
     },
     add(list, front) {
-      const all = front ? list.concat(entries) : entries.concat(list);
-      entries = shed(all, all.length - max);
-      return all.length - entries.length;
+      if (front) entries = list.concat(entries);
+      else for (const entry of list) entries.push(entry);
+      bytes += total(list);
+      const excess = entries.length - max;
+      if (excess <= 0) return 0;
+      entries = shed(entries, excess);
+      bytes = total(entries);
+      return excess;
     },
     take(maxEvents, maxBytes) {
       let count = 0;
@@ -65,12 +72,16 @@ export function createQueue(max: number): Queue {
         size += entries[count].bytes;
         if (count && size > maxBytes) break;
       }
-      return entries.splice(0, count);
+      const taken = entries.splice(0, count);
+      bytes -= total(taken);
+      return taken;
     },
     replace(entry, next) {
       const index = entries.indexOf(entry);
-      if (index >= 0) entries[index] = next;
-      return index >= 0;
+      if (index < 0) return false;
+      entries[index] = next;
+      bytes += next.bytes - entry.bytes;
+      return true;
     },
   };
 }
