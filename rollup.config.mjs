@@ -59,7 +59,15 @@ const plugins = ({ dev = false } = {}) => [
 const minifiedEsm = () => {
   // No `reduce_funcs`: a function used once, inlined where it is called, can no longer be dropped
   // with an export the app does not import; with it, every size budget grew (up to 110 B gzip).
-  const minify = terser({ ecma: 2020, compress: { passes: 2, reduce_funcs: false }, format: { comments: false, preserve_annotations: true } });
+  // Names kept: a class's or function's `name` is what React prints in component stacks
+  // (`at ErrorBoundary`) and what an error's `type` is; the app's own minifier may still rename.
+  const minify = terser({
+    ecma: 2020,
+    compress: { passes: 2, reduce_funcs: false },
+    keep_classnames: true,
+    keep_fnames: true,
+    format: { comments: false, preserve_annotations: true },
+  });
   return {
     ...minify,
     name: 'minified-esm',
