@@ -21,5 +21,11 @@ export function summarize(record) {
   if (record.method && record.path) parts.push(`${record.method} ${record.path} -> ${record.status_code}`);
   if (record.trace_id) parts.push(`trace=${record.trace_id}`);
   // Events are untrusted input (any page can post to the sink): no control characters reach the terminal.
-  return parts.filter(Boolean).join('  ').replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return (
+    parts
+      .filter(Boolean)
+      .join('  ')
+      // eslint-disable-next-line no-control-regex -- matching them is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  );
 }

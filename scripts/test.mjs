@@ -1,6 +1,6 @@
-// `npm test`: build, type check, unit tests, size budgets, the packed package's checks (attw, publint,
-// TypeScript consumers; `npm run test:package`), the browser tests in real Chromium, then the consumer
-// apps (`npm run test:consumers`).
+// `npm test`: build, type check, lint (ESLint, then prettier's check), unit tests, size budgets, the
+// packed package's checks (attw, publint, TypeScript consumers; `npm run test:package`), the browser
+// tests in real Chromium, then the consumer apps (`npm run test:consumers`).
 // Every step runs even when an earlier one failed (but the browser tests need a build), and the
 // last line counts every test and budget: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -37,10 +37,17 @@ const json = (file) => JSON.parse(readFileSync(`${RESULTS}/${file}`, 'utf8'));
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 
 const built =
-  run('build', ...npx('rollup', '-c', '--silent')) &&
-  run('types', ...npx('tsc', '-p', 'tsconfig.build.json')) &&
-  run('types', 'node', ['scripts/types.mjs']);
+  run('build', ...npx('rollup', '-c', '--silent')) && run('types', ...npx('tsc', '-p', 'tsconfig.build.json')) && run('types', 'node', ['scripts/types.mjs']);
 run('typecheck', ...npx('tsc', '--noEmit', '-p', '.'));
+
+// Lint: ESLint's findings and prettier's unformatted files, each one test in the count.
+for (const [name, ...args] of [
+  ['eslint', 'eslint', '.'],
+  ['prettier', 'prettier', '--check', '.'],
+]) {
+  const passed = run(`lint: ${name}`, ...npx(...args));
+  totals[passed ? 'passed' : 'failed'] += 1;
+}
 
 run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/unit.json`));
 count('unit', () => {

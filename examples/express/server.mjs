@@ -36,7 +36,10 @@ export function traceContext(logger) {
     const started = performance.now();
     res.on('finish', () => {
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      req.log[level]({ method: req.method, path: req.path, status_code: res.statusCode, duration_ms: Math.round(performance.now() - started) }, 'request_finished');
+      req.log[level](
+        { method: req.method, path: req.path, status_code: res.statusCode, duration_ms: Math.round(performance.now() - started) },
+        'request_finished',
+      );
     });
     next();
   };
@@ -57,7 +60,7 @@ export function createApp({ logger = pino(loggerOptions), clientLog = 'logs/clie
     req.log.info('hello_requested');
     res.json({ hello: 'from express' });
   });
-  app.post('/api/checkout', (req, res) => {
+  app.post('/api/checkout', (req) => {
     req.log.info({ cart_items: req.body?.items?.length ?? 0 }, 'checkout_received');
     throw new PaymentDeclined('card declined by the issuer');
   });

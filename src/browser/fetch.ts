@@ -13,10 +13,26 @@ import { type EndRequest, looksNative, requestTracer } from './propagation';
  * (a class instance with getters is a valid init), and handed to the native fetch from there; a
  * member not listed here (a browser's own) is passed on when it is enumerable.
  */
-const MEMBERS = ['body', 'cache', 'credentials', 'duplex', 'headers', 'integrity', 'keepalive', 'method', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy', 'signal', 'window'];
+const MEMBERS = [
+  'body',
+  'cache',
+  'credentials',
+  'duplex',
+  'headers',
+  'integrity',
+  'keepalive',
+  'method',
+  'mode',
+  'priority',
+  'redirect',
+  'referrer',
+  'referrerPolicy',
+  'signal',
+  'window',
+];
 
 /** A Request of this realm or of another one (an iframe's), whose `instanceof` is false here. */
-const isRequest = (input: unknown): input is Request => input instanceof Request || Object.prototype.toString.call(input) == '[object Request]';
+const isRequest = (input: unknown): input is Request => input instanceof Request || Object.prototype.toString.call(input) === '[object Request]';
 
 export function fetchTracing(): Integration {
   return {
@@ -36,7 +52,7 @@ export function fetchTracing(): Integration {
           let target: unknown = input;
           try {
             // Anything but an object (a number, a string) is for the native fetch to reject, as it does.
-            const given = init != null && (typeof init == 'object' || typeof init == 'function');
+            const given = init != null && (typeof init === 'object' || typeof init === 'function');
             if (init != null && !given) throw 0;
             const request = isRequest(input) ? input : undefined;
             // Conversion errors (a Symbol, a `toString` that throws) are the native fetch's to report, in its words.
@@ -49,7 +65,7 @@ export function fetchTracing(): Integration {
             try {
               for (const member of MEMBERS) {
                 if ((read[member] = given ? (init as Record<string, unknown>)[member] : undefined) !== undefined) empty = false;
-                if (member != 'headers') continue;
+                if (member !== 'headers') continue;
                 // The init's headers replace the Request's, as in https://fetch.spec.whatwg.org/#dom-request
                 // (an init member is there unless undefined).
                 source = (read.headers === undefined ? request : read)?.headers as HeadersInit | undefined;
@@ -72,14 +88,16 @@ export function fetchTracing(): Integration {
             const access = plain
               ? {
                   get(name: string) {
-                    for (const key in copy) if (key.toLowerCase() == name) return copy[key];
+                    for (const key in copy) if (key.toLowerCase() === name) return copy[key];
                   },
                   set: (name: string, value: string) => void (copy[name] = value),
                 }
               : (headers as Headers);
             signal = (read.signal as AbortSignal | undefined) || request?.signal;
             // `fetch()` with no argument at all must still throw its TypeError, not fetch "/undefined".
-            end = arguments.length ? trace((read.method as string) || request?.method || 'GET', new URL(request ? request.url : (target as string), document.baseURI), access) : undefined;
+            end = arguments.length
+              ? trace((read.method as string) || request?.method || 'GET', new URL(request ? request.url : (target as string), document.baseURI), access)
+              : undefined;
             if (end) {
               read.headers = headers;
               // Any init that is not empty resets a Request's referrer and referrer policy ("If init
@@ -95,13 +113,19 @@ export function fetchTracing(): Integration {
             end = undefined;
           }
           // Unchanged, the very arguments go on: `fetch()` must still count none.
-          const result = options === init && target === input ? original.apply(this, arguments as unknown as [RequestInfo]) : original.call(this, target as RequestInfo, options);
+          const result =
+            options === init && target === input
+              ? original.apply(this, arguments as unknown as [RequestInfo])
+              : original.call(this, target as RequestInfo, options);
           try {
             if (end) {
               return result.then(
-                (response) => (end!(response?.status), response),
+                (response) => {
+                  end!(response?.status);
+                  return response;
+                },
                 (reason) => {
-                  end!(0, signal?.aborted ? (signal.reason?.name == 'TimeoutError' ? 'timeout' : 'aborted') : 'network_error');
+                  end!(0, signal?.aborted ? (signal.reason?.name === 'TimeoutError' ? 'timeout' : 'aborted') : 'network_error');
                   throw reason;
                 },
               );
@@ -118,7 +142,7 @@ export function fetchTracing(): Integration {
         // A wrapper someone added on top of ours stays, and still reaches the original through
         // ours, which from now on passes every call through untouched.
         trace = () => undefined;
-        if (globalThis.fetch == patched) globalThis.fetch = original;
+        if (globalThis.fetch === patched) globalThis.fetch = original;
       };
     },
   };

@@ -20,8 +20,13 @@ export function pageLoadTrace(): TraceContext {
 export function followInteractions(client: Client): () => void {
   let current = pageLoadTrace();
   const remove = client.addTraceSource(() => current);
-  const stop = onNewTrace(() => (current = { traceId: newTraceId(), flags: current.flags }));
-  return () => (stop(), remove());
+  const stop = onNewTrace(() => {
+    current = { traceId: newTraceId(), flags: current.flags };
+  });
+  return () => {
+    stop();
+    remove();
+  };
 }
 
 /**
@@ -49,7 +54,9 @@ export function onNewTrace(renew: () => void): () => void {
     };
     history[method] = patched;
     // A wrapper someone added on top of ours stays; it still reaches the original through us.
-    return () => history[method] === patched && (history[method] = original);
+    return () => {
+      if (history[method] === patched) history[method] = original;
+    };
   });
   return () => unlisten.concat(restore).forEach((undo) => undo());
 }

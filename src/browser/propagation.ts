@@ -41,7 +41,7 @@ export function requestTracer(client: Client) {
   const page = location.origin;
   return (method: string, url: URL, headers: RequestHeaders): EndRequest | undefined => {
     const { href } = url;
-    if ((href.startsWith(sinkOrigin + '/') && url.pathname == sinkPath) || !/^https?:/.test(href)) return;
+    if ((href.startsWith(sinkOrigin + '/') && url.pathname === sinkPath) || !/^https?:/.test(href)) return;
     method = method.toUpperCase();
     // The event is stamped with the request's start, so a timeline puts it before the server's lines.
     const time = Date.now();
@@ -49,7 +49,7 @@ export function requestTracer(client: Client) {
     const { traceId, flags, traceState } = client.currentTrace();
     const own = headers.get('traceparent');
     const { traceId: trace_id, spanId: span_id } = parseTraceparent(own) || { traceId, spanId: newSpanId() };
-    let done: unknown;
+    let done = false;
     if (propagates(href, propagateTo, page)) {
       if (own == null) {
         headers.set('traceparent', formatTraceparent(trace_id, span_id, flags));
@@ -59,18 +59,19 @@ export function requestTracer(client: Client) {
       if (headers.get(correlationHeader) == null) headers.set(correlationHeader, trace_id);
     }
     // Once only: a request ends one way, however many endings it is told about.
-    return (status, error) =>
-      done ||
-      ((done = 1),
+    return (status, error) => {
+      if (done) return;
+      done = true;
       client.capture({
         // 5xx and failures are always kept; 4xx are the app's business, and an abort is its own doing.
-        level: (error && error != 'aborted') || status! > 499 ? 'error' : 'info',
+        level: (error && error !== 'aborted') || status! > 499 ? 'error' : 'info',
         event: 'http_request',
         http: { method, url: href, status_code: status, duration_ms: Math.round(performance.now() - start), error },
         trace_id,
         span_id,
         time,
-      }));
+      });
+    };
   };
 }
 
@@ -79,7 +80,7 @@ export function requestTracer(client: Client) {
  * that checks for a native fetch that way (other SDKs, polyfills) keeps working. The `toString` is
  * the original's own, bound, so it prints as native code too.
  */
-export function looksNative(patched: Function, original: Function): void {
+export function looksNative(patched: (...args: never[]) => unknown, original: (...args: never[]) => unknown): void {
   try {
     Object.defineProperty(patched, 'toString', { value: Function.prototype.toString.bind(original), configurable: true, writable: true });
   } catch {

@@ -9,10 +9,10 @@ import { type EndRequest, looksNative, type RequestError, requestTracer } from '
 
 /** One `open()`: its method, URL, the headers the caller set, and, once sent, how it ends. */
 interface Pending {
-  m: string;
-  u: URL;
-  h: Record<string, string>;
-  f?: EndRequest;
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  end?: EndRequest;
 }
 
 type Method = 'open' | 'send' | 'setRequestHeader';
@@ -34,7 +34,7 @@ export function xhrTracing(): Integration {
       // current. The app's handlers may run first and open the object again for the next request
       // (`open` then ends the previous one): an ending seen while OPENED belongs to no current request.
       function ended(this: XMLHttpRequest, event: Event): void {
-        if (this.readyState != 1) requests.get(this)?.f?.(this.status, ENDINGS[event.type]);
+        if (this.readyState !== 1 /* OPENED */) requests.get(this)?.end?.(this.status, ENDINGS[event.type]);
       }
       const patches: typeof originals = {
         open(this: XMLHttpRequest, method: string, url: string | URL) {
@@ -42,13 +42,14 @@ export function xhrTracing(): Integration {
           // Opening again cancels a request in flight, without an event
           // (https://xhr.spec.whatwg.org/#the-open()-method); from `onreadystatechange` at DONE it
           // comes before the request's last event, so its outcome is read now, before open resets it.
-          const outcome: [number, RequestError?] = previous && this.readyState == 4 ? [this.status, this.status ? undefined : 'network_error'] : [0, 'aborted'];
+          const outcome: [number, RequestError?] =
+            previous && this.readyState === 4 /* DONE */ ? [this.status, this.status ? undefined : 'network_error'] : [0, 'aborted'];
           // `apply` with `arguments`: `open(m, u)` is async, `open(m, u, undefined)` is sync.
           open.apply(this, arguments as unknown as Parameters<typeof open>);
           try {
-            if (previous) previous.f?.(...outcome);
+            if (previous) previous.end?.(...outcome);
             else for (const type in ENDINGS) this.addEventListener(type, ended);
-            requests.set(this, { m: method, u: new URL(url, document.baseURI), h: {} });
+            requests.set(this, { method, url: new URL(url, document.baseURI), headers: {} });
           } catch {
             requests.delete(this);
           }
@@ -56,17 +57,17 @@ export function xhrTracing(): Integration {
         setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
           setRequestHeader.call(this, name, value);
           const pending = requests.get(this);
-          if (pending) pending.h[String(name).toLowerCase()] = value;
+          if (pending) pending.headers[String(name).toLowerCase()] = value;
         },
         send(this: XMLHttpRequest) {
           const pending = requests.get(this);
           let end: EndRequest | undefined;
           try {
             // Only the first send after open starts a request; another one throws below, untraced.
-            if (pending && !pending.f) {
+            if (pending && !pending.end) {
               // The caller's headers as recorded; ours go through the original, unrecorded.
-              end = pending.f = trace(pending.m, pending.u, {
-                get: (name) => pending.h[name],
+              end = pending.end = trace(pending.method, pending.url, {
+                get: (name) => pending.headers[name],
                 set: (name, value) => setRequestHeader.call(this, name, value),
               });
             }
@@ -88,7 +89,7 @@ export function xhrTracing(): Integration {
         // As for fetch: a wrapper added on top of ours stays, and ours passes calls through.
         trace = () => undefined;
         for (const key in patches) {
-          if (proto[key as Method] == patches[key as Method]) (proto[key as Method] as unknown) = originals[key as Method];
+          if (proto[key as Method] === patches[key as Method]) (proto[key as Method] as unknown) = originals[key as Method];
         }
       };
     },

@@ -23,14 +23,21 @@ export function formatTimeline(records: readonly TimelineRecord[], traceId: stri
   const first = times.length > 0 ? times.reduce((a, b) => Math.min(a, b)) : undefined;
   const oneDay = times.every((time) => isoOf(time).slice(0, 10) === isoOf(times[0]!).slice(0, 10));
   const sources = [...new Set(records.map((record) => clean(record.source)))];
-  const sourceWidth = Math.min(MAX_SOURCE, records.reduce((width, record) => Math.max(width, clean(record.source).length), 0));
-  const eventWidth = Math.min(MAX_EVENT, records.reduce((width, record) => Math.max(width, clean(record.event).length), 0));
+  const sourceWidth = Math.min(
+    MAX_SOURCE,
+    records.reduce((width, record) => Math.max(width, clean(record.source).length), 0),
+  );
+  const eventWidth = Math.min(
+    MAX_EVENT,
+    records.reduce((width, record) => Math.max(width, clean(record.event).length), 0),
+  );
 
   const day = first === undefined ? '' : oneDay ? `, ${isoOf(first).slice(0, 10)}` : '';
   const lines = [paint('1', `trace ${traceId}: ${records.length} record${records.length === 1 ? '' : 's'} from ${sources.join(', ')}${day} (UTC)`)];
   for (const record of records) {
     const details = describeRecord(record);
-    const time = record.time === undefined ? '?'.padEnd(oneDay ? 12 : 23) : oneDay ? isoOf(record.time).slice(11, 23) : isoOf(record.time).slice(0, 23).replace('T', ' ');
+    const time =
+      record.time === undefined ? '?'.padEnd(oneDay ? 12 : 23) : oneDay ? isoOf(record.time).slice(11, 23) : isoOf(record.time).slice(0, 23).replace('T', ' ');
     const offset = record.time === undefined || first === undefined ? '' : `+${((record.time - first) / 1000).toFixed(3)}s`;
     const level = clean(record.level).padEnd(5);
     const rest = [clean(details.summary), ...details.attributes.map(([name, value]) => `${paint('2', `${clean(name)}=`)}${quote(clean(value))}`)].filter(
@@ -81,6 +88,7 @@ function clean(text: string): string {
   return (
     text
       .replace(/[\t\n\r]/g, ' ')
+      // eslint-disable-next-line no-control-regex -- matching them is the point
       .replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
   );
 }

@@ -18,7 +18,9 @@ import { parseTraceparent } from '../core/trace-context';
 export const isSink = (url: URL, sink: URL | undefined, own: string): boolean =>
   !!sink &&
   url.pathname.replace(/\/$/, '') === sink.pathname.replace(/\/$/, '') &&
-  ((url.origin === own && sink.pathname !== '/') || url.origin === sink.origin || (LOOPBACK.test(url.hostname) && LOOPBACK.test(sink.hostname) && url.port === sink.port));
+  ((url.origin === own && sink.pathname !== '/') ||
+    url.origin === sink.origin ||
+    (LOOPBACK.test(url.hostname) && LOOPBACK.test(sink.hostname) && url.port === sink.port));
 
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
 
@@ -65,7 +67,10 @@ export function tracedFetch(
     const result = fetchFn(input, options);
     return end
       ? result.then(
-          (response) => (end!(response.status), response),
+          (response) => {
+            end!(response.status);
+            return response;
+          },
           (reason) => {
             end!(0, (init?.signal || (input as Request).signal)?.aborted ? 'aborted' : 'network_error');
             throw reason;

@@ -84,7 +84,7 @@ export function otelTracing(options: OtelTracingOptions = {}): OtelTracing {
       });
       return () => {
         unload();
-        globals.forEach((api) => api && api.disable());
+        for (const api of globals) if (api) api.disable();
         manager.disable();
         unbridge();
         void ours.shutdown();

@@ -32,8 +32,8 @@ interface State {
   caught?: { error: unknown };
 }
 
-const changed = (a: readonly unknown[] = [], b: readonly unknown[] = []): boolean =>
-  a.length !== b.length || a.some((item, i) => !Object.is(item, b[i]));
+const changed = (previous: readonly unknown[] = [], next: readonly unknown[] = []): boolean =>
+  previous.length !== next.length || previous.some((item, index) => !Object.is(item, next[index]));
 
 export class ErrorBoundary extends Component<ErrorBoundaryProps, State> {
   // A getter, not a static field: compiled to an assignment after the class, a field would keep the

@@ -52,8 +52,22 @@ function resourceOf({ service, release, environment, sdk }: TelemetryEvent): Res
 function attributesOf(event: TelemetryEvent, own?: Attributes): KeyValue[] {
   // Named only to leave them out of `rest`: OTLP has fields (or the resource) for these.
   const {
-    id, timestamp, level, event: name, service, release, environment, sdk, trace_id, span_id, parent_span_id, span,
-    session_id, user_id, error, ...rest
+    id,
+    timestamp,
+    level,
+    event: name,
+    service,
+    release,
+    environment,
+    sdk,
+    trace_id,
+    span_id,
+    parent_span_id,
+    span,
+    session_id,
+    user_id,
+    error,
+    ...rest
   } = event;
   const { type, message, stack, ...details } = error ?? ({} as Partial<NonNullable<TelemetryEvent['error']>>);
   return keyValues({
@@ -96,7 +110,11 @@ export function toOtlpSpan(event: SpanEvent): OtlpSpan {
     startTimeUnixNano: unixNanos(span.start_ms),
     endTimeUnixNano: unixNanos(span.start_ms + span.duration_ms),
     attributes: attributesOf(event, span.attributes),
-    events: span.events?.map((e) => ({ timeUnixNano: unixNanos(e.time_ms), name: e.name, attributes: keyValues(e.attributes) })),
+    events: span.events?.map((spanEvent) => ({
+      timeUnixNano: unixNanos(spanEvent.time_ms),
+      name: spanEvent.name,
+      attributes: keyValues(spanEvent.attributes),
+    })),
     status: { code: Math.max(0, SPAN_STATUSES.indexOf(span.status)), message: span.status_message },
   };
 }
@@ -130,7 +148,11 @@ export function encodeTraces(events: TelemetryEvent[]): ExportTraceServiceReques
 
 export function encodeLogs(events: TelemetryEvent[]): ExportLogsServiceRequest {
   return {
-    resourceLogs: group(events.filter((event) => !isSpanEvent(event)), () => SDK_SCOPE, toLogRecord).map(({ resource, scopes }) => ({
+    resourceLogs: group(
+      events.filter((event) => !isSpanEvent(event)),
+      () => SDK_SCOPE,
+      toLogRecord,
+    ).map(({ resource, scopes }) => ({
       resource,
       scopeLogs: [...scopes.values()].map(({ scope, items }) => ({ scope, logRecords: items })),
     })),

@@ -5,6 +5,8 @@ import { startTestApp, type TestApp } from './server';
 /** Every test gets a fresh view of one app per worker: events and requests start empty. */
 export const test = base.extend<{ app: TestApp }, { server: TestApp }>({
   server: [
+    // Playwright reads a fixture's dependencies from an object pattern, and this one has none.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const app = await startTestApp();
       await use(app);

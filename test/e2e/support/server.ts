@@ -64,16 +64,17 @@ export async function startTestApp(): Promise<TestApp> {
     send(res, 404, 'text/plain', 'not found');
   });
 
-  const sinkListener = toNodeListener(
-    createSinkHandler({ write: (batch) => void events.push(...batch), allowedOrigins: [other.url] }),
-  );
+  const sinkListener = toNodeListener(createSinkHandler({ write: (batch) => void events.push(...batch), allowedOrigins: [other.url] }));
   function sink(req: IncomingMessage, res: ServerResponse): void {
     const failure = app.sinkFailures.shift();
     let bytes = 0;
     const record = { contentType: String(req.headers['content-type']), bytes: 0, status: failure ?? 0 };
     app.sinkRequests.push(record);
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => ((record.bytes = bytes += chunk.length), chunks.push(chunk)));
+    req.on('data', (chunk: Buffer) => {
+      record.bytes = bytes += chunk.length;
+      chunks.push(chunk);
+    });
     req.on('end', () => {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString()) as { events?: Array<{ id?: string; error?: unknown }> };
@@ -92,7 +93,10 @@ export async function startTestApp(): Promise<TestApp> {
     if (delay) {
       // A slow sink: the answer leaves `delay` ms after the sink made it.
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-      res.end = ((...args: unknown[]) => (setTimeout(() => end(...args), delay), res)) as typeof res.end;
+      res.end = ((...args: unknown[]) => {
+        setTimeout(() => end(...args), delay);
+        return res;
+      }) as typeof res.end;
     }
     sinkListener(req, res);
   }

@@ -42,12 +42,22 @@ export const FETCH_CASES: Case[] = [
   {
     name: 'headers as an array of pairs, left as they were',
     run: async (h) => {
-      const headers = [['x-app', 'yes'], ['x-multi', 'a'], ['x-multi', 'b']];
+      const headers = [
+        ['x-app', 'yes'],
+        ['x-multi', 'a'],
+        ['x-multi', 'b'],
+      ];
       return { result: await h.fetch('/api/echo', { headers }), after: JSON.stringify(headers) };
     },
   },
-  { name: 'headers undefined, null, and an init of null', run: async (h) => [await h.fetch('/api/echo', { headers: undefined }), await h.fetch('/api/echo', { headers: null }), await h.fetch('/api/echo', null)] },
-  { name: 'an invalid header name and value', run: async (h) => [await h.fetch('/api/echo', { headers: { 'bad name': 'x' } }), await h.fetch('/api/echo', { headers: { 'x-a': 'line\nbreak' } })] },
+  {
+    name: 'headers undefined, null, and an init of null',
+    run: async (h) => [await h.fetch('/api/echo', { headers: undefined }), await h.fetch('/api/echo', { headers: null }), await h.fetch('/api/echo', null)],
+  },
+  {
+    name: 'an invalid header name and value',
+    run: async (h) => [await h.fetch('/api/echo', { headers: { 'bad name': 'x' } }), await h.fetch('/api/echo', { headers: { 'x-a': 'line\nbreak' } })],
+  },
   { name: 'a forbidden request header is dropped', run: (h) => h.fetch('/api/echo', { headers: { Cookie: 'a=b', 'x-ok': '1' } }) },
   {
     name: 'a Request with headers and a body, and the Request after',
@@ -80,7 +90,10 @@ export const FETCH_CASES: Case[] = [
       await h.fetch(new Request('/api/echo', { referrerPolicy: 'origin' })),
     ],
   },
-  { name: 'an init’s referrer and referrer policy', run: async (h) => [await h.fetch('/api/echo', { referrer: '' }), await h.fetch('/api/echo', { referrerPolicy: 'origin' })] },
+  {
+    name: 'an init’s referrer and referrer policy',
+    run: async (h) => [await h.fetch('/api/echo', { referrer: '' }), await h.fetch('/api/echo', { referrerPolicy: 'origin' })],
+  },
   {
     name: 'a FormData body',
     run: (h) => {
@@ -164,11 +177,23 @@ export const FETCH_CASES: Case[] = [
       return (await h.settle(response.text())).rejected;
     },
   },
-  { name: 'keepalive, and keepalive over 64 KiB', run: async (h) => [await h.fetch('/api/echo', { method: 'POST', body: 'bye', keepalive: true }), await h.fetch('/api/echo', { method: 'POST', body: 'x'.repeat(70_000), keepalive: true })] },
+  {
+    name: 'keepalive, and keepalive over 64 KiB',
+    run: async (h) => [
+      await h.fetch('/api/echo', { method: 'POST', body: 'bye', keepalive: true }),
+      await h.fetch('/api/echo', { method: 'POST', body: 'x'.repeat(70_000), keepalive: true }),
+    ],
+  },
   { name: 'a redirect followed', run: (h) => h.fetch('/api/redirect') },
-  { name: 'redirect manual and error', run: async (h) => [await h.fetch('/api/redirect', { redirect: 'manual' }), await h.fetch('/api/redirect', { redirect: 'error' })] },
+  {
+    name: 'redirect manual and error',
+    run: async (h) => [await h.fetch('/api/redirect', { redirect: 'manual' }), await h.fetch('/api/redirect', { redirect: 'error' })],
+  },
   { name: 'a network failure', run: (h, c) => h.fetch(c.closed + '/x') },
-  { name: 'URLs fetch refuses', run: async (h) => [await h.fetch('http://['), await h.fetch('http://user:pass@127.0.0.1:1/'), await h.fetch('ftp://127.0.0.1/'), await h.fetch()] },
+  {
+    name: 'URLs fetch refuses',
+    run: async (h) => [await h.fetch('http://['), await h.fetch('http://user:pass@127.0.0.1:1/'), await h.fetch('ftp://127.0.0.1/'), await h.fetch()],
+  },
   { name: 'a data: URL', run: (h) => h.fetch('data:text/plain,hello') },
   {
     name: 'this: unbound and on another object',
@@ -183,7 +208,10 @@ export const FETCH_CASES: Case[] = [
       return [await unbound('/api/echo').then((r) => r.status), other, await window.fetch.call(window, '/api/echo').then((r) => r.status)];
     },
   },
-  { name: 'statuses 404 and 503', run: async (h) => [await h.fetch('/api/echo?status=404'), await h.fetch('/api/echo?status=503', { method: 'POST', body: 'x' })] },
+  {
+    name: 'statuses 404 and 503',
+    run: async (h) => [await h.fetch('/api/echo?status=404'), await h.fetch('/api/echo?status=503', { method: 'POST', body: 'x' })],
+  },
   {
     name: 'methods: HEAD, lower-case post and patch, and a forbidden one',
     run: async (h) => [
@@ -194,9 +222,16 @@ export const FETCH_CASES: Case[] = [
     ],
   },
   { name: 'another origin with CORS', run: (h, c) => h.fetch(c.other + '/api/echo?cors=1') },
-  { name: 'another origin with a header that needs a preflight', run: (h, c) => h.fetch(c.other + '/api/echo', { method: 'PUT', headers: { 'x-app': 'yes' }, body: 'x' }) },
+  {
+    name: 'another origin with a header that needs a preflight',
+    run: (h, c) => h.fetch(c.other + '/api/echo', { method: 'PUT', headers: { 'x-app': 'yes' }, body: 'x' }),
+  },
   { name: 'another origin in no-cors mode', run: (h, c) => h.fetch(c.other + '/api/echo', { mode: 'no-cors' }) },
-  { name: 'the page’s origin in no-cors mode', run: (h) => h.fetch('/api/echo', { mode: 'no-cors', method: 'POST', body: 'x', headers: { 'x-app': 'dropped', 'content-type': 'text/plain' } }), traced: false },
+  {
+    name: 'the page’s origin in no-cors mode',
+    run: (h) => h.fetch('/api/echo', { mode: 'no-cors', method: 'POST', body: 'x', headers: { 'x-app': 'dropped', 'content-type': 'text/plain' } }),
+    traced: false,
+  },
   {
     name: 'credentials and mode refused across origins',
     run: async (h, c) => [await h.fetch(c.other + '/api/echo', { credentials: 'include' }), await h.fetch(c.other + '/api/echo', { mode: 'same-origin' })],
@@ -227,7 +262,11 @@ export const FETCH_CASES: Case[] = [
         }
       }
       const proto = { method: 'PUT', body: 'inherited', headers: new Headers({ 'x-app': 'proto' }) };
-      return [await h.fetch('/api/echo', new Init()), await h.fetch('/api/echo', Object.create(proto)), await h.fetch(new Request('/api/echo', { headers: { 'x-from': 'request' } }), Object.create({ method: 'PATCH', body: 'x' }))];
+      return [
+        await h.fetch('/api/echo', new Init()),
+        await h.fetch('/api/echo', Object.create(proto)),
+        await h.fetch(new Request('/api/echo', { headers: { 'x-from': 'request' } }), Object.create({ method: 'PATCH', body: 'x' })),
+      ];
     },
   },
   {
@@ -269,7 +308,13 @@ export const FETCH_CASES: Case[] = [
   },
   {
     name: 'an init that is no object rejects with a TypeError',
-    run: async (h) => [await h.fetch('/api/echo', 5), await h.fetch('/api/echo', 'POST'), await h.fetch('/api/echo', true), await h.fetch('/api/echo', Symbol('s')), await h.fetch('/api/echo', 0n)],
+    run: async (h) => [
+      await h.fetch('/api/echo', 5),
+      await h.fetch('/api/echo', 'POST'),
+      await h.fetch('/api/echo', true),
+      await h.fetch('/api/echo', Symbol('s')),
+      await h.fetch('/api/echo', 0n),
+    ],
   },
   {
     name: 'headers as a Map and as a Headers of another realm',
@@ -277,7 +322,10 @@ export const FETCH_CASES: Case[] = [
       const frame = document.createElement('iframe');
       document.body.append(frame);
       const OtherHeaders = (frame.contentWindow as unknown as { Headers: typeof Headers }).Headers;
-      const results = [await h.fetch('/api/echo', { headers: new Map([['x-app', 'map']]) as unknown as HeadersInit }), await h.fetch('/api/echo', { headers: new OtherHeaders({ 'x-app': 'iframe' }) })];
+      const results = [
+        await h.fetch('/api/echo', { headers: new Map([['x-app', 'map']]) as unknown as HeadersInit }),
+        await h.fetch('/api/echo', { headers: new OtherHeaders({ 'x-app': 'iframe' }) }),
+      ];
       frame.remove();
       return results;
     },
@@ -332,7 +380,10 @@ export const FETCH_CASES: Case[] = [
       return { outcomes: settled.map((s: { rejected?: unknown; reason?: unknown }) => [s.rejected, s.reason === thrown]), reads };
     },
   },
-  { name: 'a Proxy as the init and as its headers', run: (h) => h.fetch('/api/echo', new Proxy({ method: 'POST', body: 'proxied', headers: new Proxy({ 'x-app': 'proxy' }, {}) }, {})) },
+  {
+    name: 'a Proxy as the init and as its headers',
+    run: (h) => h.fetch('/api/echo', new Proxy({ method: 'POST', body: 'proxied', headers: new Proxy({ 'x-app': 'proxy' }, {}) }, {})),
+  },
   { name: 'an array as the init', run: (h) => h.fetch('/api/echo', [] as unknown as RequestInit) },
   {
     name: 'cache modes, only-if-cached refused across the mode',
@@ -345,19 +396,33 @@ export const FETCH_CASES: Case[] = [
       await h.fetch('/api/echo', { cache: 'bogus' as RequestCache }),
     ],
   },
-  { name: 'priority high, low and a wrong one', run: async (h) => [await h.fetch('/api/echo', { priority: 'high' }), await h.fetch('/api/echo', { priority: 'low' }), await h.fetch('/api/echo', { priority: 'urgent' as RequestPriority })] },
+  {
+    name: 'priority high, low and a wrong one',
+    run: async (h) => [
+      await h.fetch('/api/echo', { priority: 'high' }),
+      await h.fetch('/api/echo', { priority: 'low' }),
+      await h.fetch('/api/echo', { priority: 'urgent' as RequestPriority }),
+    ],
+  },
   {
     name: 'ArrayBuffer, DataView and String object bodies',
     run: async (h) => {
       const bytes = new TextEncoder().encode('buffer').buffer;
-      return [await h.fetch('/api/echo', { method: 'POST', body: bytes }), await h.fetch('/api/echo', { method: 'POST', body: new DataView(bytes) }), await h.fetch('/api/echo', { method: 'POST', body: new String('boxed') as string })];
+      return [
+        await h.fetch('/api/echo', { method: 'POST', body: bytes }),
+        await h.fetch('/api/echo', { method: 'POST', body: new DataView(bytes) }),
+        await h.fetch('/api/echo', { method: 'POST', body: new String('boxed') as string }),
+      ];
     },
   },
   {
     name: 'a Request made from another Request, and one given an init body',
     run: async (h) => {
       const first = new Request('/api/echo?copy=1', { method: 'PUT', headers: { 'x-app': 'first' }, body: 'first' });
-      return [await h.fetch(new Request(first, { headers: { 'x-app': 'second' } })), await h.fetch(new Request('/api/echo', { method: 'POST', body: 'request' }), { body: 'init' })];
+      return [
+        await h.fetch(new Request(first, { headers: { 'x-app': 'second' } })),
+        await h.fetch(new Request('/api/echo', { method: 'POST', body: 'request' }), { body: 'init' }),
+      ];
     },
   },
   {
@@ -366,7 +431,11 @@ export const FETCH_CASES: Case[] = [
   },
   {
     name: 'referrers: about:client, another origin, and an unparsable one',
-    run: async (h, c) => [await h.fetch('/api/echo', { referrer: 'about:client' }), await h.fetch('/api/echo', { referrer: c.other + '/elsewhere' }), await h.fetch('/api/echo', { referrer: 'http://[' })],
+    run: async (h, c) => [
+      await h.fetch('/api/echo', { referrer: 'about:client' }),
+      await h.fetch('/api/echo', { referrer: c.other + '/elsewhere' }),
+      await h.fetch('/api/echo', { referrer: 'http://[' }),
+    ],
   },
   {
     name: 'the caller’s own traceparent is kept',
@@ -404,7 +473,14 @@ export const FETCH_CASES: Case[] = [
     },
   },
   { name: 'mode navigate is refused', run: (h) => h.fetch('/api/echo', { mode: 'navigate' as RequestMode }) },
-  { name: 'an init that is a function', run: (h) => h.fetch('/api/echo', Object.assign(() => 1, { method: 'POST', body: 'fn' })) },
+  {
+    name: 'an init that is a function',
+    run: (h) =>
+      h.fetch(
+        '/api/echo',
+        Object.assign(() => 1, { method: 'POST', body: 'fn' }),
+      ),
+  },
   { name: 'a same-origin redirect to another origin', run: (h, c) => h.fetch('/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
   {
     name: 'fetch prints as native code',
@@ -436,7 +512,10 @@ export const FETCH_CASES: Case[] = [
 
 export const XHR_CASES: Case[] = [
   { name: 'async GET: readyState and events in order', run: (h) => h.xhr('GET', '/api/echo?x=1') },
-  { name: 'POST text with setRequestHeader', run: (h) => h.xhr('POST', '/api/echo', { body: 'hello', headers: { 'X-App': 'yes', 'Content-Type': 'text/plain' } }) },
+  {
+    name: 'POST text with setRequestHeader',
+    run: (h) => h.xhr('POST', '/api/echo', { body: 'hello', headers: { 'X-App': 'yes', 'Content-Type': 'text/plain' } }),
+  },
   {
     name: 'a header set twice is combined',
     run: (h) =>
@@ -458,7 +537,12 @@ export const XHR_CASES: Case[] = [
           ['document', (x: XMLHttpRequest) => x.response],
         ].map(async ([type, read]: any) => {
           let xhr: XMLHttpRequest | undefined;
-          const state = await h.xhr('GET', '/api/echo', { configure: (x: XMLHttpRequest) => ((xhr = x), (x.responseType = type)) });
+          const state = await h.xhr('GET', '/api/echo', {
+            configure: (x: XMLHttpRequest) => {
+              xhr = x;
+              x.responseType = type;
+            },
+          });
           return { ...state, read: read(xhr) };
         }),
       ),
@@ -515,9 +599,15 @@ export const XHR_CASES: Case[] = [
   },
   { name: 'upload events', run: (h) => h.xhr('POST', '/api/echo', { body: 'x'.repeat(2000), upload: true }) },
   { name: 'withCredentials to the page’s origin', run: (h) => h.xhr('GET', '/api/echo', { configure: (xhr: XMLHttpRequest) => (xhr.withCredentials = true) }) },
-  { name: 'withCredentials to another origin that does not allow it', run: (h, c) => h.xhr('GET', c.other + '/api/echo', { configure: (xhr: XMLHttpRequest) => (xhr.withCredentials = true) }) },
+  {
+    name: 'withCredentials to another origin that does not allow it',
+    run: (h, c) => h.xhr('GET', c.other + '/api/echo', { configure: (xhr: XMLHttpRequest) => (xhr.withCredentials = true) }),
+  },
   { name: 'another origin with CORS', run: (h, c) => h.xhr('GET', c.other + '/api/echo?cors=1') },
-  { name: 'another origin with a header that needs a preflight', run: (h, c) => h.xhr('PUT', c.other + '/api/echo', { body: 'x', headers: { 'x-app': 'yes' } }) },
+  {
+    name: 'another origin with a header that needs a preflight',
+    run: (h, c) => h.xhr('PUT', c.other + '/api/echo', { body: 'x', headers: { 'x-app': 'yes' } }),
+  },
   {
     name: 'one object reused for three requests',
     run: async (h) => {
@@ -562,11 +652,22 @@ export const XHR_CASES: Case[] = [
       };
       const xhr = new XMLHttpRequest();
       const results = [attempt(() => xhr.send()), attempt(() => xhr.setRequestHeader('a', 'b'))];
-      results.push(attempt(() => xhr.open('GET', 'http://[')), attempt(() => xhr.open('BAD METHOD', '/api/echo')), attempt(() => xhr.open('CONNECT', '/api/echo')));
+      results.push(
+        attempt(() => xhr.open('GET', 'http://[')),
+        attempt(() => xhr.open('BAD METHOD', '/api/echo')),
+        attempt(() => xhr.open('CONNECT', '/api/echo')),
+      );
       xhr.open('GET', '/api/echo?ordered');
-      results.push(attempt(() => xhr.setRequestHeader('bad name', 'x')), attempt(() => xhr.setRequestHeader('x-ok', 'line\nbreak')));
+      results.push(
+        attempt(() => xhr.setRequestHeader('bad name', 'x')),
+        attempt(() => xhr.setRequestHeader('x-ok', 'line\nbreak')),
+      );
       const done = new Promise((resolve) => xhr.addEventListener('loadend', resolve));
-      results.push(attempt(() => xhr.send()), attempt(() => xhr.send()), attempt(() => xhr.setRequestHeader('late', 'x')));
+      results.push(
+        attempt(() => xhr.send()),
+        attempt(() => xhr.send()),
+        attempt(() => xhr.setRequestHeader('late', 'x')),
+      );
       await done;
       results.push(attempt(() => xhr.send()));
       return { results, state: h.xhrState(xhr) };
@@ -593,8 +694,19 @@ export const XHR_CASES: Case[] = [
     run: (h) => {
       let xhr: XMLHttpRequest;
       return h
-        .xhr('GET', '/api/echo', { configure: (x: XMLHttpRequest) => ((xhr = x), x.overrideMimeType('text/plain')) })
-        .then((state: object) => ({ ...state, headers: xhr.getAllResponseHeaders().split('\r\n').filter((line) => !line.startsWith('date')) }));
+        .xhr('GET', '/api/echo', {
+          configure: (x: XMLHttpRequest) => {
+            xhr = x;
+            x.overrideMimeType('text/plain');
+          },
+        })
+        .then((state: object) => ({
+          ...state,
+          headers: xhr
+            .getAllResponseHeaders()
+            .split('\r\n')
+            .filter((line) => !line.startsWith('date')),
+        }));
     },
   },
   { name: 'a Document body', run: (h) => h.xhr('POST', '/api/echo', { body: new DOMParser().parseFromString('<root><item/></root>', 'application/xml') }) },
@@ -627,7 +739,10 @@ export const XHR_CASES: Case[] = [
   },
   {
     name: 'sync requests refuse a timeout and a responseType',
-    run: async (h) => [await h.xhr('GET', '/api/echo', { async: false, configure: (xhr: XMLHttpRequest) => (xhr.timeout = 100) }), await h.xhr('GET', '/api/echo', { async: false, configure: (xhr: XMLHttpRequest) => (xhr.responseType = 'json') })],
+    run: async (h) => [
+      await h.xhr('GET', '/api/echo', { async: false, configure: (xhr: XMLHttpRequest) => (xhr.timeout = 100) }),
+      await h.xhr('GET', '/api/echo', { async: false, configure: (xhr: XMLHttpRequest) => (xhr.responseType = 'json') }),
+    ],
   },
   {
     name: 'abort from readystatechange at HEADERS_RECEIVED',
@@ -656,9 +771,15 @@ export const XHR_CASES: Case[] = [
     },
   },
   { name: 'a redirect to a 404', run: (h) => h.xhr('GET', '/api/redirect?to=' + encodeURIComponent('/api/echo?status=404')) },
-  { name: 'send with a null and an undefined body', run: async (h) => [await h.xhr('POST', '/api/echo', { body: null }), await h.xhr('PUT', '/api/echo', { body: undefined })] },
+  {
+    name: 'send with a null and an undefined body',
+    run: async (h) => [await h.xhr('POST', '/api/echo', { body: null }), await h.xhr('PUT', '/api/echo', { body: undefined })],
+  },
   { name: 'a same-origin redirect to another origin', run: (h, c) => h.xhr('GET', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
-  { name: 'a same-origin redirect to another origin, with upload listeners', run: (h, c) => h.xhr('POST', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1'), { body: 'x', upload: true }) },
+  {
+    name: 'a same-origin redirect to another origin, with upload listeners',
+    run: (h, c) => h.xhr('POST', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1'), { body: 'x', upload: true }),
+  },
   {
     name: 'the patched methods print as native code',
     run: () => {
@@ -675,7 +796,9 @@ export const XHR_CASES: Case[] = [
         methods: [proto.open, proto.send, proto.setRequestHeader, proto.abort].map((f) => [f.name, f.length]),
         own: Object.getOwnPropertyNames(xhr),
         protoKeys: Object.keys(proto),
-        descriptors: ['open', 'send', 'setRequestHeader'].map((key) => Object.entries(Object.getOwnPropertyDescriptor(proto, key)!).map(([k, v]) => [k, typeof v === 'boolean' ? v : typeof v])),
+        descriptors: ['open', 'send', 'setRequestHeader'].map((key) =>
+          Object.entries(Object.getOwnPropertyDescriptor(proto, key)!).map(([k, v]) => [k, typeof v === 'boolean' ? v : typeof v]),
+        ),
       };
     },
   },

@@ -16,7 +16,10 @@ describe('createClient (browser)', () => {
   it('resolves a relative sink against the page and sends with the fetch it found at creation', async () => {
     const sent: string[] = [];
     const original = globalThis.fetch;
-    globalThis.fetch = (async (url: RequestInfo | URL) => (sent.push(String(url)), new Response(null, { status: 202 }))) as typeof fetch;
+    globalThis.fetch = (async (url: RequestInfo | URL) => {
+      sent.push(String(url));
+      return new Response(null, { status: 202 });
+    }) as typeof fetch;
     const client = createClient({ sink: '/api/log', service: 'web' });
     // An integration that patches fetch later must not see the SDK's own requests.
     globalThis.fetch = (() => {

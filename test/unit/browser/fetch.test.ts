@@ -12,7 +12,10 @@ const CALLER = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const server = setupServer(
   http.all('*/status/:code', ({ params }) => new HttpResponse(null, { status: Number(params.code) })),
   http.all('*/fail', () => HttpResponse.error()),
-  http.all('*/slow', async () => (await delay(1_000), HttpResponse.json({}))),
+  http.all('*/slow', async () => {
+    await delay(1_000);
+    return HttpResponse.json({});
+  }),
   http.all('*', async ({ request }) =>
     HttpResponse.json({
       method: request.method,

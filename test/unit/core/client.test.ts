@@ -119,14 +119,24 @@ describe('client', () => {
   it('scrubs personal data and secrets by default, before beforeSend sees the event', async () => {
     let seen = '';
     const { client, fake } = setup(
-      { beforeSend: (event) => ((seen = JSON.stringify(event)), event), environment: 'staging jane.doe@example.com' },
+      {
+        beforeSend: (event) => {
+          seen = JSON.stringify(event);
+          return event;
+        },
+        environment: 'staging jane.doe@example.com',
+      },
       { pageUrl: () => 'https://shop.test/reset?token=abc123&step=2' },
     );
     client.setUser({ id: 'jane.doe@example.com' });
     client.setContext({ tenant: 'acme', session_token: 's3cr3t' });
     client.log('info', 'signup', { note: 'mail jane.doe@example.com', card: '4111 1111 1111 1111', password: 'hunter2' });
     client.captureError(new Error('declined for jane.doe@example.com'));
-    client.capture({ level: 'warn', event: 'http_request', http: { method: 'GET', url: 'https://shop.test/me?access_token=t0k', status_code: 401, duration_ms: 3 } });
+    client.capture({
+      level: 'warn',
+      event: 'http_request',
+      http: { method: 'GET', url: 'https://shop.test/me?access_token=t0k', status_code: 401, duration_ms: 3 },
+    });
     await client.flush();
     const [logged, error, request] = fake.events();
     expect(logged).toMatchObject({ note: 'mail [email]', card: '[card]', password: '[redacted]', tenant: 'acme', session_token: '[redacted]' });
@@ -151,7 +161,14 @@ describe('client', () => {
     // The notice takes a place in the queue too: 2 of the 5 stay beside it.
     const [a, b, notice] = fake.events();
     expect([a.i, b.i]).toEqual([3, 4]);
-    expect(notice).toMatchObject({ event: 'events_dropped', level: 'warn', count: 3, session_id: 's-1', url: 'https://shop.test/cart?token=[redacted]', service: 'web' });
+    expect(notice).toMatchObject({
+      event: 'events_dropped',
+      level: 'warn',
+      count: 3,
+      session_id: 's-1',
+      url: 'https://shop.test/cart?token=[redacted]',
+      service: 'web',
+    });
   });
 
   it('keeps the errors of a synchronous burst far beyond maxQueue, and counts every event it let go', async () => {
@@ -211,7 +228,13 @@ describe('client', () => {
       () => new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap }),
       (event) => Object.assign(event, { self: event }),
       (event) => new Proxy(event, {}),
-      (event) => ({ ...event, huge: 'x'.repeat(1_000_000), get bad() { return trap(); } }),
+      (event) => ({
+        ...event,
+        huge: 'x'.repeat(1_000_000),
+        get bad() {
+          return trap();
+        },
+      }),
     ];
     const sent: TelemetryEvent[] = [];
     for (const result of results) {
@@ -229,7 +252,19 @@ describe('client', () => {
 
   it('puts back the wire fields beforeSend broke, reads its level and name as log does, and clips or leaves out the optional strings', async () => {
     const { client, fake } = setup({
-      beforeSend: (event) => ({ ...event, id: 5, level: 'fatal', event: 'Not A Name', trace_id: null, timestamp: 'now', sdk: undefined, service: '', url: 'u'.repeat(20_000), session_id: 7 }) as never,
+      beforeSend: (event) =>
+        ({
+          ...event,
+          id: 5,
+          level: 'fatal',
+          event: 'Not A Name',
+          trace_id: null,
+          timestamp: 'now',
+          sdk: undefined,
+          service: '',
+          url: 'u'.repeat(20_000),
+          session_id: 7,
+        }) as never,
     });
     client.log('warn', 'checked');
     await client.flush();
@@ -242,7 +277,15 @@ describe('client', () => {
   });
 
   it('keeps only errors in a session sampled out', async () => {
-    const { client, fake } = setup({ sampleRate: 0.5 }, { isSampled: (rate) => (expect(rate).toBe(0.5), false) });
+    const { client, fake } = setup(
+      { sampleRate: 0.5 },
+      {
+        isSampled: (rate) => {
+          expect(rate).toBe(0.5);
+          return false;
+        },
+      },
+    );
     client.log('info', 'kept_out');
     client.captureError(new Error('always kept'));
     await client.flush();
@@ -287,8 +330,18 @@ describe('client', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { client, fake } = setup({
       integrations: [
-        { name: 'bad-start', setup: () => { throw new Error('x'); } },
-        { name: 'bad-stop', setup: () => () => { throw new Error('y'); } },
+        {
+          name: 'bad-start',
+          setup: () => {
+            throw new Error('x');
+          },
+        },
+        {
+          name: 'bad-stop',
+          setup: () => () => {
+            throw new Error('y');
+          },
+        },
       ],
     });
     client.log('info', 'still_works');
@@ -308,7 +361,16 @@ describe('client', () => {
   it('beacons the queue when the platform says the page is hidden', async () => {
     let hide!: (hidden: boolean) => void;
     const beacons: string[] = [];
-    const { client } = setup({}, { onVisibility: (cb) => ((hide = cb), () => undefined), sendBeacon: (_, body) => beacons.push(body) > 0 });
+    const { client } = setup(
+      {},
+      {
+        onVisibility: (cb) => {
+          hide = cb;
+          return () => undefined;
+        },
+        sendBeacon: (_, body) => beacons.push(body) > 0,
+      },
+    );
     client.log('info', 'bye');
     await Promise.resolve();
     hide(true);

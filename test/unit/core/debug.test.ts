@@ -39,7 +39,13 @@ afterEach(() => {
 describe('debug: true, development build', () => {
   it('says at start what is on: sink, integrations, sampling, persist, redact', () => {
     const { lines } = setup(
-      { sampleRate: 0.5, integrations: [{ name: 'errors', setup: () => undefined }, { name: 'fetchTracing', setup: () => undefined }] },
+      {
+        sampleRate: 0.5,
+        integrations: [
+          { name: 'errors', setup: () => undefined },
+          { name: 'fetchTracing', setup: () => undefined },
+        ],
+      },
       { isSampled: () => true, outbox: () => memoryOutbox() },
     );
     expect(lines()).toEqual([
@@ -100,7 +106,10 @@ describe('debug: true, development build', () => {
       {},
       {
         sendBeacon: () => true,
-        onVisibility: (callback) => ((hide = callback), () => undefined),
+        onVisibility: (callback) => {
+          hide = callback;
+          return () => undefined;
+        },
         outbox: () => memoryOutbox(() => false),
       },
     );

@@ -1,14 +1,7 @@
 // Cases drawn from the text of W3C Trace Context (the Recommendation, Level 1):
 // https://www.w3.org/TR/trace-context/ — section names are given with each group.
 import { describe, expect, it } from 'vitest';
-import {
-  continueTrace,
-  formatTraceparent,
-  formatTracestate,
-  parseTraceparent,
-  parseTracestate,
-  type TraceStateEntry,
-} from '../../../src/core/trace-context';
+import { continueTrace, formatTraceparent, formatTracestate, parseTraceparent, parseTracestate, type TraceStateEntry } from '../../../src/core/trace-context';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN = '00f067aa0ba902b7';
@@ -85,17 +78,49 @@ const members = (count: number): string => Array.from({ length: count }, (_, i) 
 const TRACESTATE_CASES: Array<[string, string | null | undefined, TraceStateEntry[] | null]> = [
   // §3.3.1.3 examples
   ['one member', 'rojo=00f067aa0ba902b7', [['rojo', '00f067aa0ba902b7']]],
-  ['two members, order kept', 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE', [['rojo', '00f067aa0ba902b7'], ['congo', 't61rcWkgMzE']]],
+  [
+    'two members, order kept',
+    'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+    [
+      ['rojo', '00f067aa0ba902b7'],
+      ['congo', 't61rcWkgMzE'],
+    ],
+  ],
   // §3.3.1.1 list: OWS around members, empty members
-  ['spaces and tabs around members are ignored', 'foo=1 \t , \t bar=2, \t baz=3', [['foo', '1'], ['bar', '2'], ['baz', '3']]],
+  [
+    'spaces and tabs around members are ignored',
+    'foo=1 \t , \t bar=2, \t baz=3',
+    [
+      ['foo', '1'],
+      ['bar', '2'],
+      ['baz', '3'],
+    ],
+  ],
   ['leading OWS', '\t foo=1', [['foo', '1']]],
   ['trailing OWS is not part of the value', 'foo=1 \t', [['foo', '1']]],
   ['empty header is accepted', '', []],
   ['whitespace-only header', ' \t ', []],
-  ['empty list members are allowed', 'foo=1,,bar=2,', [['foo', '1'], ['bar', '2']]],
+  [
+    'empty list members are allowed',
+    'foo=1,,bar=2,',
+    [
+      ['foo', '1'],
+      ['bar', '2'],
+    ],
+  ],
   ['absent', null, []],
   // §3.3.1.3 repeated headers combined (as Headers.get() does)
-  ['combined fields keep their order', 'foo=1,bar=2, rojo=1,congo=2, baz=3', [['foo', '1'], ['bar', '2'], ['rojo', '1'], ['congo', '2'], ['baz', '3']]],
+  [
+    'combined fields keep their order',
+    'foo=1,bar=2, rojo=1,congo=2, baz=3',
+    [
+      ['foo', '1'],
+      ['bar', '2'],
+      ['rojo', '1'],
+      ['congo', '2'],
+      ['baz', '3'],
+    ],
+  ],
   ['an empty field among combined fields', 'foo=1, ', [['foo', '1']]],
   // at most 32 list-members
   ['32 members are kept', members(32), Array.from({ length: 32 }, (_, i) => [`k${i}`, String(i)] as TraceStateEntry)],
@@ -106,8 +131,22 @@ const TRACESTATE_CASES: Array<[string, string | null | undefined, TraceStateEntr
   ['key of 256 characters', `${'z'.repeat(256)}=1`, [['z'.repeat(256), '1']]],
   ['key of 257 characters: discarded', `foo=1,${'z'.repeat(257)}=1`, null],
   ['241 + @ + 14 characters', `${'t'.repeat(241)}@${'v'.repeat(14)}=1`, [[`${'t'.repeat(241)}@${'v'.repeat(14)}`, '1']]],
-  ['a 242-character part before @ (Level 1 refused it)', `foo=1,${'t'.repeat(242)}@v=1`, [['foo', '1'], [`${'t'.repeat(242)}@v`, '1']]],
-  ['a 15-character part after @ (Level 1 refused it)', `foo=1,t@${'v'.repeat(15)}=1`, [['foo', '1'], [`t@${'v'.repeat(15)}`, '1']]],
+  [
+    'a 242-character part before @ (Level 1 refused it)',
+    `foo=1,${'t'.repeat(242)}@v=1`,
+    [
+      ['foo', '1'],
+      [`${'t'.repeat(242)}@v`, '1'],
+    ],
+  ],
+  [
+    'a 15-character part after @ (Level 1 refused it)',
+    `foo=1,t@${'v'.repeat(15)}=1`,
+    [
+      ['foo', '1'],
+      [`t@${'v'.repeat(15)}`, '1'],
+    ],
+  ],
   ['@ parts of 256 characters in all', `${'t'.repeat(250)}@${'v'.repeat(5)}=1`, [[`${'t'.repeat(250)}@${'v'.repeat(5)}`, '1']]],
   ['@ parts of 257 characters in all: discarded', `foo=1,${'t'.repeat(250)}@${'v'.repeat(6)}=1`, null],
   ['key may start with a digit', '1vendor=1', [['1vendor', '1']]],
@@ -116,9 +155,30 @@ const TRACESTATE_CASES: Array<[string, string | null | undefined, TraceStateEntr
   ['space inside the key', 'foo =1', null],
   ['dot in the key', 'foo.bar=1', null],
   ['key starting with @: discarded', '@foo=1,bar=2', null],
-  ['key ending with @', 'foo@=1,bar=2', [['foo@', '1'], ['bar', '2']]],
-  ['two @ in a row', 'foo@@bar=1,bar=2', [['foo@@bar', '1'], ['bar', '2']]],
-  ['two @ in the key', 'foo@bar@baz=1,bar=2', [['foo@bar@baz', '1'], ['bar', '2']]],
+  [
+    'key ending with @',
+    'foo@=1,bar=2',
+    [
+      ['foo@', '1'],
+      ['bar', '2'],
+    ],
+  ],
+  [
+    'two @ in a row',
+    'foo@@bar=1,bar=2',
+    [
+      ['foo@@bar', '1'],
+      ['bar', '2'],
+    ],
+  ],
+  [
+    'two @ in the key',
+    'foo@bar@baz=1,bar=2',
+    [
+      ['foo@bar@baz', '1'],
+      ['bar', '2'],
+    ],
+  ],
   ['empty key', '=1', null],
   // §3.3.1.3.2 value
   ['value with every allowed character, leading space kept', `foo=${ALL_VALUE_CHARS}`, [['foo', ALL_VALUE_CHARS.trimEnd()]]],
@@ -130,8 +190,22 @@ const TRACESTATE_CASES: Array<[string, string | null | undefined, TraceStateEntr
   ['value with a tab inside', 'foo=a\tb', null],
   ['value with a non-ASCII character', 'foo=é', null],
   // A repeated key is read, not refused: the list is passed on as it came
-  ['duplicated key, same value', 'foo=1,foo=1', [['foo', '1'], ['foo', '1']]],
-  ['duplicated key across combined fields', 'foo=1, foo=2', [['foo', '1'], ['foo', '2']]],
+  [
+    'duplicated key, same value',
+    'foo=1,foo=1',
+    [
+      ['foo', '1'],
+      ['foo', '1'],
+    ],
+  ],
+  [
+    'duplicated key across combined fields',
+    'foo=1, foo=2',
+    [
+      ['foo', '1'],
+      ['foo', '2'],
+    ],
+  ],
   ['32 members counting duplicates', `${members(31)},k0=0`, [...Array.from({ length: 31 }, (_, i) => [`k${i}`, String(i)] as TraceStateEntry), ['k0', '0']]],
   ['33 members counting duplicates: discarded', `${members(32)},k0=0`, null],
 ];
@@ -163,7 +237,12 @@ describe('formatTraceparent', () => {
 
 describe('formatTracestate', () => {
   it('writes members without optional whitespace', () => {
-    expect(formatTracestate([['rojo', '00f067aa0ba902b7'], ['congo', 't61rcWkgMzE']])).toBe('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
+    expect(
+      formatTracestate([
+        ['rojo', '00f067aa0ba902b7'],
+        ['congo', 't61rcWkgMzE'],
+      ]),
+    ).toBe('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
   });
 
   it('keeps the left-most (newest) entry of a key: an update moves it to the front', () => {
@@ -186,7 +265,14 @@ describe('formatTracestate', () => {
   });
 
   it('leaves out invalid members', () => {
-    expect(formatTracestate([['Bad', '1'], ['ok', ''], ['ok', 'a,b'], ['good', '1']])).toBe('good=1');
+    expect(
+      formatTracestate([
+        ['Bad', '1'],
+        ['ok', ''],
+        ['ok', 'a,b'],
+        ['good', '1'],
+      ]),
+    ).toBe('good=1');
   });
 
   it('round-trips what parseTracestate accepted', () => {
@@ -224,7 +310,7 @@ describe('continueTrace', () => {
 
   it('passes 512 characters on whole', () => {
     // 4 members of 127 characters and 3 commas: 511; one more character in the last value: 512.
-    const header = ['a', 'b', 'c', 'd'].map((key, i) => `${key}=${'v'.repeat(i == 3 ? 126 : 125)}`).join(',');
+    const header = ['a', 'b', 'c', 'd'].map((key, i) => `${key}=${'v'.repeat(i === 3 ? 126 : 125)}`).join(',');
     expect(header).toHaveLength(512);
     expect(continueTrace(VALID, header).traceState).toBe(header);
   });

@@ -31,11 +31,14 @@ const request = (path = '/checkout', headers: Record<string, string> = {}, init:
 describe('withTelemetry: the trace', () => {
   it('continues a valid traceparent: new span, same trace and flags, tracestate passed on', async () => {
     let seen: RequestTelemetry | undefined;
-    const handler = withTelemetry(async (_request: Request, _env: unknown, _ctx: Ctx, telemetry: RequestTelemetry) => {
-      seen = telemetry;
-      const answer = await telemetry.fetch(`${origin.url}/api`);
-      return new Response(await answer.text());
-    }, options({ propagateTo: [origin.url] }));
+    const handler = withTelemetry(
+      async (_request: Request, _env: unknown, _ctx: Ctx, telemetry: RequestTelemetry) => {
+        seen = telemetry;
+        const answer = await telemetry.fetch(`${origin.url}/api`);
+        return new Response(await answer.text());
+      },
+      options({ propagateTo: [origin.url] }),
+    );
     const ctx = context();
     const before = Date.now();
     const response = await handler(request('/checkout', { traceparent: `00-${TRACE}-${SPAN}-00`, tracestate: 'rojo=1, congo=2' }), {}, ctx);
@@ -110,7 +113,10 @@ describe('withTelemetry: the trace', () => {
   });
 
   it('uses the configured correlation header, in and out', async () => {
-    const handler = withTelemetry(async (_request: Request, telemetry: RequestTelemetry) => telemetry.fetch(`${origin.url}/x`), options({ correlationHeader: 'x-request-id', propagateTo: [origin.url] }));
+    const handler = withTelemetry(
+      async (_request: Request, telemetry: RequestTelemetry) => telemetry.fetch(`${origin.url}/x`),
+      options({ correlationHeader: 'x-request-id', propagateTo: [origin.url] }),
+    );
     const response = await handler(request('/', { 'x-request-id': TRACE }));
     expect(response.headers.get('x-request-id')).toBe(TRACE);
     expect(response.headers.has('x-trace-id')).toBe(false);
@@ -126,16 +132,19 @@ describe('withTelemetry: outgoing calls', () => {
       calls.push([String(input instanceof Request ? input.url : input), new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))]);
       return new Response('ok');
     }) as typeof fetch;
-    const handler = withTelemetry(async (_request: Request, telemetry: RequestTelemetry) => {
-      await telemetry.fetch('https://shop.example.com/api/cart');
-      await telemetry.fetch('https://api.example.com/v1');
-      await telemetry.fetch(new URL('https://cdn.example.net/x.js'));
-      await telemetry.fetch(new Request('https://img.partner.io/pic'));
-      await telemetry.fetch('https://tracker.other.org/');
-      await telemetry.fetch(`${sink.url}?q=1`);
-      await telemetry.fetch('/relative/path');
-      return new Response('ok');
-    }, options({ propagateTo: ['https://api.example.com', /^https:\/\/[^/]*\.example\.net\//, /partner\.io/] }));
+    const handler = withTelemetry(
+      async (_request: Request, telemetry: RequestTelemetry) => {
+        await telemetry.fetch('https://shop.example.com/api/cart');
+        await telemetry.fetch('https://api.example.com/v1');
+        await telemetry.fetch(new URL('https://cdn.example.net/x.js'));
+        await telemetry.fetch(new Request('https://img.partner.io/pic'));
+        await telemetry.fetch('https://tracker.other.org/');
+        await telemetry.fetch(`${sink.url}?q=1`);
+        await telemetry.fetch('/relative/path');
+        return new Response('ok');
+      },
+      options({ propagateTo: ['https://api.example.com', /^https:\/\/[^/]*\.example\.net\//, /partner\.io/] }),
+    );
     await handler(request('/', { traceparent: TRACEPARENT }));
     // The wrapper's own POST to the sink goes through the same (stubbed) fetch: leave it out.
     const traced = Object.fromEntries(calls.filter(([url]) => url !== sink.url).map(([url, headers]) => [url, headers.get('traceparent') !== null]));
@@ -154,11 +163,14 @@ describe('withTelemetry: outgoing calls', () => {
     const headers = new Headers({ accept: 'application/json' });
     const init: RequestInit = { method: 'POST', headers, body: '{"a":1}' };
     const outgoing = new Request(`${origin.url}/post`, { headers: { 'x-own': '1' } });
-    const handler = withTelemetry(async (_request: Request, telemetry: RequestTelemetry) => {
-      const first = await telemetry.fetch(`${origin.url}/echo`, init);
-      const second = await telemetry.fetch(outgoing);
-      return new Response(JSON.stringify([await first.json(), await second.json()]));
-    }, options({ propagateTo: [origin.url] }));
+    const handler = withTelemetry(
+      async (_request: Request, telemetry: RequestTelemetry) => {
+        const first = await telemetry.fetch(`${origin.url}/echo`, init);
+        const second = await telemetry.fetch(outgoing);
+        return new Response(JSON.stringify([await first.json(), await second.json()]));
+      },
+      options({ propagateTo: [origin.url] }),
+    );
     await handler(request());
     expect([...headers]).toEqual([['accept', 'application/json']]);
     expect(init).toEqual({ method: 'POST', headers, body: '{"a":1}' });
@@ -171,11 +183,14 @@ describe('withTelemetry: outgoing calls', () => {
   });
 
   it('keeps a traceparent the caller set, but replaces the incoming one a proxy passes on', async () => {
-    const handler = withTelemetry(async (incoming: Request, telemetry: RequestTelemetry) => {
-      await telemetry.fetch(`${origin.url}/own`, { headers: { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` } });
-      await telemetry.fetch(new Request(`${origin.url}/proxied`, incoming));
-      return new Response('ok');
-    }, options({ propagateTo: [origin.url] }));
+    const handler = withTelemetry(
+      async (incoming: Request, telemetry: RequestTelemetry) => {
+        await telemetry.fetch(`${origin.url}/own`, { headers: { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` } });
+        await telemetry.fetch(new Request(`${origin.url}/proxied`, incoming));
+        return new Response('ok');
+      },
+      options({ propagateTo: [origin.url] }),
+    );
     await handler(request('/', { traceparent: TRACEPARENT, tracestate: 'rojo=1' }));
     const [own, proxied] = origin.calls;
     expect(header(own, 'traceparent')).toBe(`00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`);
@@ -196,12 +211,15 @@ describe('withTelemetry: outgoing calls', () => {
   });
 
   it('with AsyncLocalStorage, the global fetch carries each request’s own trace, concurrently', async () => {
-    const handler = withTelemetry(async (incoming: Request) => {
-      const delay = new URL(incoming.url).searchParams.get('delay');
-      await new Promise((resolve) => setTimeout(resolve, Number(delay)));
-      const answer = await fetch(`${origin.url}/global?delay=${delay}`);
-      return new Response(await answer.text());
-    }, options({ propagateTo: [origin.url], asyncLocalStorage: AsyncLocalStorage }));
+    const handler = withTelemetry(
+      async (incoming: Request) => {
+        const delay = new URL(incoming.url).searchParams.get('delay');
+        await new Promise((resolve) => setTimeout(resolve, Number(delay)));
+        const answer = await fetch(`${origin.url}/global?delay=${delay}`);
+        return new Response(await answer.text());
+      },
+      options({ propagateTo: [origin.url], asyncLocalStorage: AsyncLocalStorage }),
+    );
     const ids = Array.from({ length: 5 }, (_, i) => String(i + 1).repeat(32));
     const responses = await Promise.all(ids.map((id, i) => handler(request(`/?delay=${(5 - i) * 20}`, { 'x-trace-id': id }))));
     for (const [i, response] of responses.entries()) {
@@ -315,7 +333,10 @@ describe('withTelemetry: the response and the events', () => {
 
   it('sends events logged after the response in a later waitUntil', async () => {
     let later: RequestTelemetry | undefined;
-    const handler = withTelemetry((_r: Request, _e: unknown, _c: Ctx, telemetry: RequestTelemetry) => ((later = telemetry), new Response()), options());
+    const handler = withTelemetry((_r: Request, _e: unknown, _c: Ctx, telemetry: RequestTelemetry) => {
+      later = telemetry;
+      return new Response();
+    }, options());
     const ctx = context();
     await handler(request(), {}, ctx);
     later!.log('info', 'after_response');
@@ -326,7 +347,10 @@ describe('withTelemetry: the response and the events', () => {
 
   it('lets beforeSend change or drop events', async () => {
     const handler = withTelemetry(
-      (_r: Request, telemetry: RequestTelemetry) => (telemetry.log('debug', 'noise'), new Response()),
+      (_r: Request, telemetry: RequestTelemetry) => {
+        telemetry.log('debug', 'noise');
+        return new Response();
+      },
       options({ beforeSend: (event) => (event.event === 'noise' ? null : { ...event, region: 'eu' }) }),
     );
     await handler(request());

@@ -60,7 +60,10 @@ describe('otlpTransport', () => {
   it('posts spans to /v1/traces and the other events to /v1/logs, as OTLP JSON with the headers asked for', async () => {
     const { fetch, calls } = recorder();
     const transport = otlpTransport({ url: SINK + '/', headers: { authorization: 'Bearer k' } });
-    const result = await transport.send([event(), span(), event({ level: 'error' })].map((e) => JSON.stringify(e)), { sink: 'https://app.test/api/log', exit: false, fetch });
+    const result = await transport.send(
+      [event(), span(), event({ level: 'error' })].map((e) => JSON.stringify(e)),
+      { sink: 'https://app.test/api/log', exit: false, fetch },
+    );
     expect(result).toBe('sent');
     expect(calls.map((c) => c.url)).toEqual([SINK + '/v1/logs', SINK + '/v1/traces']);
     for (const call of calls) {
@@ -102,9 +105,15 @@ describe('otlpTransport', () => {
   it('at page exit goes by beacon, as application/json Blobs of at most 60,000 bytes', async () => {
     const beacons: Array<[string, Blob]> = [];
     const { fetch, calls } = recorder();
-    const transport = otlpTransport({}, (url, data) => (beacons.push([url, data]), true));
+    const transport = otlpTransport({}, (url, data) => {
+      beacons.push([url, data]);
+      return true;
+    });
     const many = Array.from({ length: 400 }, (_, i) => event({ note: 'x'.repeat(100), i }));
-    const result = await transport.send([...many, span()].map((e) => JSON.stringify(e)), { sink: SINK, exit: true, fetch });
+    const result = await transport.send(
+      [...many, span()].map((e) => JSON.stringify(e)),
+      { sink: SINK, exit: true, fetch },
+    );
     expect(result).toBe('sent');
     expect(calls).toEqual([]);
     expect(beacons.length).toBeGreaterThan(2);
@@ -123,7 +132,12 @@ describe('otlpTransport', () => {
   it('at page exit goes by keepalive fetch when a beacon is refused, headers must go, or the collector is another origin', async () => {
     for (const [options, beacon] of [
       [{}, () => false],
-      [{}, () => { throw new TypeError('not allowed'); }],
+      [
+        {},
+        () => {
+          throw new TypeError('not allowed');
+        },
+      ],
       [{ headers: { 'x-api-key': 'k' } }, () => true],
       // A cross-origin beacon with a JSON body is a credentialed CORS request: it would be dropped.
       [{ url: 'https://otel.elsewhere.test' }, () => true],

@@ -59,7 +59,16 @@ describe('sourceMapResolver on a React-like production build', () => {
     await writeFile(join(dir, 'src', 'renderer.ts'), RENDERER);
     await writeFile(join(dir, 'src', 'shop.ts'), SHOP);
     const outfile = join(dir, 'dist', 'assets', 'index-4f2a.js');
-    const result = await build({ entryPoints: [join(dir, 'src', 'shop.ts')], bundle: true, minify: true, sourcemap: 'external', outfile, format: 'iife', logLevel: 'silent', write: false });
+    const result = await build({
+      entryPoints: [join(dir, 'src', 'shop.ts')],
+      bundle: true,
+      minify: true,
+      sourcemap: 'external',
+      outfile,
+      format: 'iife',
+      logLevel: 'silent',
+      write: false,
+    });
     await mkdir(join(dir, 'dist', 'assets'), { recursive: true });
     for (const output of result.outputFiles) await writeFile(output.path, output.contents);
     const code = result.outputFiles.find((output) => output.path === outfile)!.text;
@@ -88,7 +97,12 @@ describe('sourceMapResolver on a React-like production build', () => {
       return inClass >= 0 ? place(code.indexOf('constructor(', inClass)) : place(index);
     };
     const componentStack = `at ${cart} (${at(cart!)})\n    at ${header} (${at(header!)})\n    at div (<anonymous>)\n    at ${boundary} (${at(boundary!)})`;
-    const event = validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: caught!.message, stack: caught!.stack, frames }, component_stack: componentStack } as never);
+    const event = validEvent({
+      level: 'error',
+      event: 'client_error',
+      error: { type: 'TypeError', message: caught!.message, stack: caught!.stack, frames },
+      component_stack: componentStack,
+    } as never);
 
     const maps = sourceMapResolver(join(dir, 'dist'), { root: dir, warn: () => undefined });
     const [mapped] = (await maps.resolve([event])) as Array<typeof event & { component_stack?: string; minified_component_stack?: string }>;
@@ -104,7 +118,7 @@ describe('sourceMapResolver on a React-like production build', () => {
     expect(lines[1]).toMatch(new RegExp(`^    at Header \\(src/shop\\.ts:${where(SHOP, 'const Header').line}:\\d+\\)$`));
     expect(lines[2]).toBe('    at div (<anonymous>)');
     // Placed in the class (its name or its constructor, as the map has it), named as declared.
-    const [, classLine] = /^    at Boundary \(src\/shop\.ts:(\d+):\d+\)$/.exec(lines[3]!) ?? [];
+    const [, classLine] = /^ {4}at Boundary \(src\/shop\.ts:(\d+):\d+\)$/.exec(lines[3]!) ?? [];
     expect(Number(classLine)).toBeGreaterThanOrEqual(where(SHOP, 'class Boundary').line);
     expect(Number(classLine)).toBeLessThanOrEqual(where(SHOP, '  constructor').line);
     expect(mapped!.minified_component_stack).toBe(componentStack);

@@ -68,7 +68,7 @@ describe('times', () => {
   it('prefers the most precise field a line has', () => {
     expect(readTime({ timestamp: '2024-05-01T12:00:00.000Z', time: 1 })?.key).toBe('timestamp');
     expect(readTime({ created: 1714564800.5, asctime: '2024-05-01 12:00:00,500' })).toEqual({ value: 1714564800500, key: 'created' });
-    expect(readTime({ timeUnixNano: 1714564800123456789 })?.value).toBeCloseTo(1714564800123.4568, 0);
+    expect(readTime(JSON.parse('{"timeUnixNano": 1714564800123456789}'))?.value).toBeCloseTo(1714564800123.4568, 0);
     expect(readTime({ time: 'garbage', ts: 1714564800 })).toEqual({ value: 1714564800000, key: 'ts' });
   });
 });
@@ -104,32 +104,73 @@ describe('what a record shows', () => {
   });
 
   it('says a failed request by its error', () => {
-    expect(describeRecord(record({ event: 'http_request', http: { method: 'GET', url: '/x', status_code: 0, error: 'network_error' } })).summary).toBe('GET /x -> network_error');
+    expect(describeRecord(record({ event: 'http_request', http: { method: 'GET', url: '/x', status_code: 0, error: 'network_error' } })).summary).toBe(
+      'GET /x -> network_error',
+    );
   });
 
   it('draws a span from its own start', () => {
     const details = describeRecord(
-      record({ timestamp: '2024-05-01T12:00:00.100Z', event: 'span', span_id: 'a'.repeat(16), parent_span_id: 'b'.repeat(16), span: { name: 'checkout', kind: 'internal', start_ms: 1714564800100.5, duration_ms: 42.25, status: 'error' } }),
+      record({
+        timestamp: '2024-05-01T12:00:00.100Z',
+        event: 'span',
+        span_id: 'a'.repeat(16),
+        parent_span_id: 'b'.repeat(16),
+        span: { name: 'checkout', kind: 'internal', start_ms: 1714564800100.5, duration_ms: 42.25, status: 'error' },
+      }),
     );
     expect(details.summary).toBe('checkout (internal) 42 ms error');
     expect(details.bar).toEqual({ start: 1714564800100.5, duration: 42.25 });
   });
 
   it('says vitals with their unit', () => {
-    expect(describeRecord(record({ event: 'web_vital', vital: { name: 'CLS', value: 0.12345, rating: 'needs-improvement' } })).summary).toBe('CLS 0.123 (needs-improvement)');
+    expect(describeRecord(record({ event: 'web_vital', vital: { name: 'CLS', value: 0.12345, rating: 'needs-improvement' } })).summary).toBe(
+      'CLS 0.123 (needs-improvement)',
+    );
     expect(describeRecord(record({ event: 'web_vital', vital: { name: 'INP', value: 8.26 } })).summary).toBe('INP 8.3 ms');
   });
 
   it('reads errors of the wire format, of pino and of Python tracebacks', () => {
-    const client = describeRecord(record({ error: { type: 'TypeError', message: 'x', frames: [{ function: 'f', file: 'a.js', line: 1, column: 2, minified: { file: 'a.min.js', line: 1, column: 99 } }, 'junk'] } }));
-    expect(client.error).toEqual({ type: 'TypeError', message: 'x', frames: [{ function: 'f', file: 'a.js', line: 1, column: 2, minified: { file: 'a.min.js', line: 1, column: 99 } }] });
-    expect(describeRecord(record({ err: { type: 'PaymentError', message: 'declined', stack: 's' } })).error).toEqual({ type: 'PaymentError', message: 'declined', frames: [], stack: 's' });
+    const client = describeRecord(
+      record({
+        error: {
+          type: 'TypeError',
+          message: 'x',
+          frames: [{ function: 'f', file: 'a.js', line: 1, column: 2, minified: { file: 'a.min.js', line: 1, column: 99 } }, 'junk'],
+        },
+      }),
+    );
+    expect(client.error).toEqual({
+      type: 'TypeError',
+      message: 'x',
+      frames: [{ function: 'f', file: 'a.js', line: 1, column: 2, minified: { file: 'a.min.js', line: 1, column: 99 } }],
+    });
+    expect(describeRecord(record({ err: { type: 'PaymentError', message: 'declined', stack: 's' } })).error).toEqual({
+      type: 'PaymentError',
+      message: 'declined',
+      frames: [],
+      stack: 's',
+    });
     expect(describeRecord(record({ exc_info: 'Traceback (most recent call last):\n  File "a.py"\nKeyError: \'cart\'\n' })).summary).toBe("KeyError: 'cart'");
   });
 
   it('lists short attributes, not the fields it already shows or noise', () => {
     const details = describeRecord(
-      record({ timestamp: 't', level: 'info', event: 'x', service: 'api', trace_id: TRACE, pid: 1, hostname: 'h', method: 'POST', nested: { a: 1 }, long: 'x'.repeat(200), ok: true, count: 3, multi: 'a\nb' }),
+      record({
+        timestamp: 't',
+        level: 'info',
+        event: 'x',
+        service: 'api',
+        trace_id: TRACE,
+        pid: 1,
+        hostname: 'h',
+        method: 'POST',
+        nested: { a: 1 },
+        long: 'x'.repeat(200),
+        ok: true,
+        count: 3,
+        multi: 'a\nb',
+      }),
     );
     expect(details.attributes).toEqual([
       ['timestamp', 't'],

@@ -49,7 +49,10 @@ describe('delivery with a custom transport', () => {
 
   it('gives the transport the queue at page exit, errors first, and no beacon is used', async () => {
     let beacons = 0;
-    const { delivery, add, calls } = setup(['sent'], () => (beacons++, true));
+    const { delivery, add, calls } = setup(['sent'], () => {
+      beacons++;
+      return true;
+    });
     add('b');
     add('a', true);
     delivery.setHidden(true);

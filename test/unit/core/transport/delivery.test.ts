@@ -261,7 +261,12 @@ describe('delivery: page exit', () => {
   it('sends everything by beacon when the page is hidden, as text for a preflight-free request', () => {
     const fake = recordingFetch(202);
     const beacons: string[] = [];
-    const d = delivery(fake, { sendBeacon: (url, body) => (expect(url).toBe(SINK), beacons.push(body) > 0) });
+    const d = delivery(fake, {
+      sendBeacon: (url, body) => {
+        expect(url).toBe(SINK);
+        return beacons.push(body) > 0;
+      },
+    });
     add(d, 'a', 'b');
     d.setHidden(true);
     expect(beacons.map((b) => JSON.parse(b).events.map((e: { event: string }) => e.event))).toEqual([['a', 'b']]);

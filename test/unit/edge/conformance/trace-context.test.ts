@@ -65,7 +65,10 @@ function context(lines: Lines): { trace: string; parent: string; flags: string; 
 
 /** Members of a tracestate as [key, value], for the assertions below. */
 const members = (state: string | undefined): Array<[string, string]> =>
-  (state ?? '').split(',').filter(Boolean).map((member) => [member.slice(0, member.indexOf('=')), member.slice(member.indexOf('=') + 1)]);
+  (state ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((member) => [member.slice(0, member.indexOf('=')), member.slice(member.indexOf('=') + 1)]);
 
 describe.each<FetchStyle>(['telemetry.fetch', 'global fetch'])('W3C Trace Context, calls through %s', (style) => {
   let service: string;
@@ -117,7 +120,10 @@ describe.each<FetchStyle>(['telemetry.fetch', 'global fetch'])('W3C Trace Contex
     });
 
     it('restarts on a repeated traceparent (not a list)', async () => {
-      await restarted([['traceparent', VALID], ['traceparent', `00-${'1'.repeat(32)}-${PARENT}-01`]]);
+      await restarted([
+        ['traceparent', VALID],
+        ['traceparent', `00-${'1'.repeat(32)}-${PARENT}-01`],
+      ]);
     });
 
     it('ignores optional whitespace around the value', async () => {
@@ -152,7 +158,10 @@ describe.each<FetchStyle>(['telemetry.fetch', 'global fetch'])('W3C Trace Contex
       ['flags too long', `00-${TRACE}-${PARENT}-001`],
       ['flags too short', `00-${TRACE}-${PARENT}-1`],
     ])('restarts the trace on %s, dropping tracestate', async (_why, value) => {
-      const out = await restarted([['traceparent', value], ['tracestate', 'foo=1']]);
+      const out = await restarted([
+        ['traceparent', value],
+        ['tracestate', 'foo=1'],
+      ]);
       expect(out.state).toBeUndefined();
     });
 
@@ -180,15 +189,29 @@ describe.each<FetchStyle>(['telemetry.fetch', 'global fetch'])('W3C Trace Contex
     });
 
     it('is passed on with a valid traceparent, its name read case-insensitively', async () => {
-      expect(members((await continued(withState('foo=1,bar=2'))).state)).toEqual([['foo', '1'], ['bar', '2']]);
+      expect(members((await continued(withState('foo=1,bar=2'))).state)).toEqual([
+        ['foo', '1'],
+        ['bar', '2'],
+      ]);
       for (const name of ['TraceState', 'TrAcEsTaTe', 'TRACESTATE']) {
-        const out = await continued([['traceparent', VALID], [name, 'foo=1']]);
+        const out = await continued([
+          ['traceparent', VALID],
+          [name, 'foo=1'],
+        ]);
         expect(members(out.state)).toEqual([['foo', '1']]);
       }
     });
 
     it('ignores other names (trace-state, trace.state)', async () => {
-      for (const name of ['trace-state', 'trace.state']) expect((await continued([['traceparent', VALID], [name, 'foo=1']])).state).toBeUndefined();
+      for (const name of ['trace-state', 'trace.state'])
+        expect(
+          (
+            await continued([
+              ['traceparent', VALID],
+              [name, 'foo=1'],
+            ])
+          ).state,
+        ).toBeUndefined();
     });
 
     it('accepts empty headers, and sends none for them', async () => {
@@ -218,7 +241,11 @@ describe.each<FetchStyle>(['telemetry.fetch', 'global fetch'])('W3C Trace Contex
 
     it('ignores spaces and tabs around members', async () => {
       for (const value of ['foo=1 \t , \t bar=2, \t baz=3', 'foo=1\t \t,\t \tbar=2,\t \tbaz=3']) {
-        expect(members((await continued(withState(value))).state)).toEqual([['foo', '1'], ['bar', '2'], ['baz', '3']]);
+        expect(members((await continued(withState(value))).state)).toEqual([
+          ['foo', '1'],
+          ['bar', '2'],
+          ['baz', '3'],
+        ]);
       }
       for (const value of [' foo=1', '\tfoo=1', 'foo=1 ', 'foo=1\t', '\t foo=1 \t']) expect((await continued(withState(value))).state).toBe('foo=1');
     });
@@ -240,19 +267,33 @@ describe.each<FetchStyle>(['telemetry.fetch', 'global fetch'])('W3C Trace Contex
     });
 
     it('takes the keys Level 2 allows: @ anywhere but first, 256 characters in all', async () => {
-      for (const key of ['foo@', 'foo@@bar', 'foo@bar@baz', 'z'.repeat(256), `${'t'.repeat(241)}@${'v'.repeat(14)}`, `${'t'.repeat(242)}@v`, `t@${'v'.repeat(15)}`, '1tenant@1vendor']) {
-        expect(members((await continued(withState(['foo=1', `${key}=1`]))).state)).toEqual([['foo', '1'], [key, '1']]);
+      for (const key of [
+        'foo@',
+        'foo@@bar',
+        'foo@bar@baz',
+        'z'.repeat(256),
+        `${'t'.repeat(241)}@${'v'.repeat(14)}`,
+        `${'t'.repeat(242)}@v`,
+        `t@${'v'.repeat(15)}`,
+        '1tenant@1vendor',
+      ]) {
+        expect(members((await continued(withState(['foo=1', `${key}=1`]))).state)).toEqual([
+          ['foo', '1'],
+          [key, '1'],
+        ]);
       }
     });
 
     it('keeps 32 members, in order, across headers', async () => {
       const list = Array.from({ length: 32 }, (_, i) => `bar${String(i + 1).padStart(2, '0')}=${String(i + 1).padStart(2, '0')}`);
-      const out = await continued(withState([list.slice(0, 10).join(','), list.slice(10, 20).join(','), list.slice(20, 30).join(','), list.slice(30).join(',')]));
+      const out = await continued(
+        withState([list.slice(0, 10).join(','), list.slice(10, 20).join(','), list.slice(20, 30).join(','), list.slice(30).join(',')]),
+      );
       expect(out.state).toBe(list.join(','));
     });
 
     it('passes 512 characters on, and truncates longer ones by whole entries, those over 128 first', async () => {
-      const fits = ['a', 'b', 'c', 'd'].map((key, i) => `${key}=${'v'.repeat(i == 3 ? 126 : 125)}`).join(',');
+      const fits = ['a', 'b', 'c', 'd'].map((key, i) => `${key}=${'v'.repeat(i === 3 ? 126 : 125)}`).join(',');
       expect(fits).toHaveLength(512);
       expect((await continued(withState(fits))).state).toBe(fits);
       const long = `l=${'x'.repeat(200)}`;
