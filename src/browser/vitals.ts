@@ -83,7 +83,7 @@ function observing(start: (observe: (reporters: Reporter[]) => void, client: Cli
       // added after the client's own, which renews the trace, so it reads the interaction's new one.
       const marks: Array<[time: number, traceId: string]> = [];
       const unlisten = listen(['click', 'submit', 'keydown'], (event) => {
-        marks.push([event.timeStamp, client.currentTrace().traceId]) > MARKS && marks.shift();
+        if (marks.push([event.timeStamp, client.currentTrace().traceId]) > MARKS) marks.shift();
       });
       // An INP's entries are the events of one interaction (pointerdown, pointerup, click...);
       // their startTime is the event's timeStamp. The latest of them is the one that renewed the

@@ -10,4 +10,4 @@
  * refuses those anyway.)
  */
 export const allowedBy = (href: string, propagateTo: ReadonlyArray<string | RegExp>): boolean =>
-  propagateTo.some((target) => (typeof target == 'string' ? href.startsWith(target + '/') : href.search(target) >= 0));
+  propagateTo.some((target) => (typeof target === 'string' ? href.startsWith(target + '/') : href.search(target) >= 0));

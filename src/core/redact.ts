@@ -80,7 +80,7 @@ function isBasicCredential(token: string): boolean {
 
 function replace(match: string, scheme?: string, token?: string, param?: string, userinfo?: string, jwt?: string): string {
   // A credential is no plain word: "Bearer dXNlcjpwYXNz" goes, "the bearer token expired" stays.
-  if (scheme) return (scheme.toLowerCase() == 'basic' ? isBasicCredential(token!) : !WORD.test(token!)) ? scheme + ' [redacted]' : match;
+  if (scheme) return (scheme.toLowerCase() === 'basic' ? isBasicCredential(token!) : !WORD.test(token!)) ? scheme + ' [redacted]' : match;
   if (param) return param + '[redacted]';
   if (userinfo) return userinfo + '[redacted]';
   return jwt ? '[jwt]' : match;

@@ -35,7 +35,7 @@ export function createGlobal(start: (options: ClientOptions) => Client, previous
       // is what is sent, and `init` is not left to read a hundred wide objects in one long task.
       try {
         const input = describeCall(method, args);
-        pending._q.push(input ? ['capture', [input], Date.now()] : [method, method == 'setContext' ? [copyAttributes(args[0])] : args, Date.now()]);
+        pending._q.push(input ? ['capture', [input], Date.now()] : [method, method === 'setContext' ? [copyAttributes(args[0])] : args, Date.now()]);
       } catch {
         // The client would have dropped this call too (its methods never throw into the page).
       }

@@ -133,7 +133,10 @@ describe('the node:http path for POSTs of events', () => {
     await new Promise<void>((resolve) => {
       const req = httpRequest(`${fast}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '5000' }, agent: false });
       req.on('error', () => resolve());
-      req.write('{"events":[', () => setTimeout(() => (req.destroy(), resolve()), 50));
+      req.write('{"events":[', () => setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50));
     });
     const after = await send(fast, { body: batch(validEvent()) });
     expect(after.status).toBe(202);
