@@ -14,7 +14,10 @@ const lazyChunksApart = (config) => ({
   ...config,
   plugins: [
     ...(config.plugins ?? []),
-    { name: 'lazy-chunks-apart', setup: (build) => build.onResolve({ filter: /./ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) },
+    {
+      name: 'lazy-chunks-apart',
+      setup: (build) => build.onResolve({ filter: /./ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)),
+    },
   ],
 });
 const initialChunk = (config) => lazyChunksApart(attributionOnDemand(config));
@@ -72,10 +75,28 @@ module.exports = [
   },
   // The chunk `init` (and `webVitals()`) fetches after the page load: all of web-vitals, as a
   // dynamic import gets it.
-  { name: 'init: web-vitals, the chunk loaded after the page load', import: { 'node_modules/web-vitals/dist/web-vitals.js': '*' }, gzip: true, limit: '3341 B' },
+  {
+    name: 'init: web-vitals, the chunk loaded after the page load',
+    import: { 'node_modules/web-vitals/dist/web-vitals.js': '*' },
+    gzip: true,
+    limit: '3341 B',
+  },
   // The files as they ship, not bundled again: the script tag (min+gzip; web-vitals inline, see
   // docs/script-tag.md) and the snippet a page inlines (minified only: it sits in the HTML,
   // compressed with the rest of the page).
-  { name: 'script tag: dist/tracebeam.min.js', path: 'dist/tracebeam.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: true, limit: '15299 B' /* target 8 kB */ },
-  { name: 'pre-load snippet: dist/snippet.min.js', path: 'dist/snippet.min.js', disablePlugins: ['@size-limit/esbuild'], gzip: false, brotli: false, limit: '1 kB' },
+  {
+    name: 'script tag: dist/tracebeam.min.js',
+    path: 'dist/tracebeam.min.js',
+    disablePlugins: ['@size-limit/esbuild'],
+    gzip: true,
+    limit: '15299 B' /* target 8 kB */,
+  },
+  {
+    name: 'pre-load snippet: dist/snippet.min.js',
+    path: 'dist/snippet.min.js',
+    disablePlugins: ['@size-limit/esbuild'],
+    gzip: false,
+    brotli: false,
+    limit: '1 kB',
+  },
 ];

@@ -11,7 +11,9 @@ export function requestTrace(headers) {
   // node:http joins a repeated header with ", ", which parseTraceparent rightly refuses.
   const parent = parseTraceparent(headers.traceparent);
   if (parent) return { trace_id: parent.traceId, span_id: parent.spanId };
-  const plain = String(headers['x-trace-id'] ?? '').trim().toLowerCase();
+  const plain = String(headers['x-trace-id'] ?? '')
+    .trim()
+    .toLowerCase();
   if (TRACE_ID.test(plain) && !/^0+$/.test(plain)) return { trace_id: plain };
   return { trace_id: randomBytes(16).toString('hex') };
 }

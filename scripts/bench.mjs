@@ -6,6 +6,8 @@ import { ensureBuilt, ensureInstalled } from './setup.mjs';
 
 ensureInstalled();
 ensureBuilt();
-for (const file of readdirSync('test/bench').filter((name) => name.endsWith('.bench.mjs')).sort()) {
+for (const file of readdirSync('test/bench')
+  .filter((name) => name.endsWith('.bench.mjs'))
+  .sort()) {
   spawnSync('node', [`test/bench/${file}`], { stdio: 'inherit' });
 }

@@ -166,7 +166,10 @@ try {
   writeFileSync(join(app, 'package.json'), '{"name":"consumer","private":true}');
   // The pins of this repository: the same tools its own types are checked with.
   const peers = ['typescript', '@types/node', '@types/react', 'react', ...Object.keys(pkg.peerDependencies).filter((n) => n.startsWith('@opentelemetry/'))];
-  const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers.map((n) => `${n}@${dev[n]}`)], { cwd: app, encoding: 'utf8' });
+  const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers.map((n) => `${n}@${dev[n]}`)], {
+    cwd: app,
+    encoding: 'utf8',
+  });
   if (install.status !== 0) {
     console.log(install.stdout + install.stderr);
     results.push({ name: 'TypeScript consumers: install', ok: false });
@@ -181,9 +184,23 @@ try {
       writeFileSync(join(project, edgeFiles[0]), EDGE_HANDLERS);
       writeFileSync(join(project, edgeFiles[1]), WORKER_GLOBALS);
       pageHandlers.forEach((block, i) => writeFileSync(join(project, edgeFiles[i + 2]), block));
-      const compilerOptions = { module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], types: ['node'], strict: true, noEmit: true, skipLibCheck: false, jsx: 'react-jsx' };
+      const compilerOptions = {
+        module,
+        moduleResolution,
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: ['node'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        jsx: 'react-jsx',
+      };
       writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [file, ...edgeFiles] }));
-      check(`TypeScript consumer: ${name} (module ${module}, moduleResolution ${moduleResolution}, no skipLibCheck)`, join(app, 'node_modules', '.bin', 'tsc'), ['-p', project]);
+      check(
+        `TypeScript consumer: ${name} (module ${module}, moduleResolution ${moduleResolution}, no skipLibCheck)`,
+        join(app, 'node_modules', '.bin', 'tsc'),
+        ['-p', project],
+      );
     }
   }
 } finally {

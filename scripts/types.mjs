@@ -38,7 +38,10 @@ function spell(file, written, ext) {
 const ESM_ONLY = /^import (?:type )?\{([^}]*)\} from (['"])(web-vitals)\2;$/gm;
 
 const asCommonJs = (text) =>
-  text.replace(ESM_ONLY, (_, names, quote, name) => `import type {${names.replace(/\btype /g, '')}} from ${quote}${name}${quote} with { 'resolution-mode': 'import' };`);
+  text.replace(
+    ESM_ONLY,
+    (_, names, quote, name) => `import type {${names.replace(/\btype /g, '')}} from ${quote}${name}${quote} with { 'resolution-mode': 'import' };`,
+  );
 
 export function rewriteDeclarations(root) {
   let count = 0;

@@ -20,6 +20,7 @@ export class TracebeamErrorHandler {
  */
 function zoneRejection(error: unknown): unknown {
   const wrapped = error as { message?: unknown; rejection?: unknown } | null;
-  if (error instanceof Error && typeof wrapped?.message === 'string' && wrapped.message.startsWith('Uncaught (in promise):') && 'rejection' in error) return wrapped.rejection;
+  if (error instanceof Error && typeof wrapped?.message === 'string' && wrapped.message.startsWith('Uncaught (in promise):') && 'rejection' in error)
+    return wrapped.rejection;
   return undefined;
 }

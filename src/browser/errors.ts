@@ -112,7 +112,10 @@ export function errors(): Integration {
           client.capture({ level: 'error', event, error, attributes: { hint } });
         } else {
           if (__DEV__ && client.options?.debug) {
-            say('debug', `held back ${event} ${error.type} by the storm limit (${BURST} of one error at once, then one per ${REFILL_MS / 1000} s); an errors_suppressed event will count them`);
+            say(
+              'debug',
+              `held back ${event} ${error.type} by the storm limit (${BURST} of one error at once, then one per ${REFILL_MS / 1000} s); an errors_suppressed event will count them`,
+            );
           }
           held.set(key, [(held.get(key)?.[0] || 0) + 1, error]);
           timer ??= setTimeout(summarize, SUMMARY_MS);

@@ -106,9 +106,7 @@ export function createOutbox(
       let dropped = 0;
       try {
         const store = storage();
-        const names = Array.from({ length: store.length }, (_, i) => store.key(i)).filter(
-          (name): name is string => !!name?.startsWith(PREFIX) && name !== key,
-        );
+        const names = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((name): name is string => !!name?.startsWith(PREFIX) && name !== key);
         for (const name of names) {
           const claim = (): Promise<void> | undefined => {
             const count = take(store, name, taken);

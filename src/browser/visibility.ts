@@ -9,8 +9,7 @@ import { listen } from './listen';
 const EVENTS = ['visibilitychange', 'pagehide', 'pageshow'];
 
 export function onVisibility(callback: (hidden: boolean) => void): () => void {
-  const listener = ({ type }: Event): void =>
-    callback(type === 'pagehide' || (type !== 'pageshow' && document.visibilityState === 'hidden'));
+  const listener = ({ type }: Event): void => callback(type === 'pagehide' || (type !== 'pageshow' && document.visibilityState === 'hidden'));
   // `visibilitychange` bubbles from document to window, so one window listener hears all three.
   return listen(EVENTS, listener);
 }

@@ -45,7 +45,8 @@ export function webVitals(options?: WebVitalsOptions): Integration {
 
 /** `attribution: true` in a build without it: one word on where to find it. */
 export function noteAttribution(options: WebVitalsOptions | undefined): void {
-  if (options?.attribution) report('webVitals({ attribution: true }): import webVitals from "tracebeam/vitals-attribution" for attribution; the vitals go without it.');
+  if (options?.attribution)
+    report('webVitals({ attribution: true }): import webVitals from "tracebeam/vitals-attribution" for attribution; the vitals go without it.');
 }
 
 /** The integration over one build's reporters, observed at setup: web-vitals' attribution build, or its plain build inline (the script tag). */
@@ -61,11 +62,9 @@ export function vitalsIntegration(reporters: Reporter[]): Integration {
 export function loadedVitalsIntegration(load: () => Promise<Reporter[]>): Integration {
   return observing((observe, client) =>
     afterLoad(() => {
-      new Promise<Reporter[]>((resolve) => resolve(load()))
-        .then(observe)
-        .catch((error: unknown) => {
-          if (__DEV__ && client.options?.debug) say('warn', 'web vitals are off for this page: web-vitals did not load or start', error);
-        });
+      new Promise<Reporter[]>((resolve) => resolve(load())).then(observe).catch((error: unknown) => {
+        if (__DEV__ && client.options?.debug) say('warn', 'web vitals are off for this page: web-vitals did not load or start', error);
+      });
     }),
   );
 }
@@ -106,9 +105,7 @@ function observing(start: (observe: (reporters: Reporter[]) => void, client: Cli
             const vital: VitalInfo = { name, value, rating, delta, id, navigation_type: navigationType };
             // Only plain values: the attribution's entries and DOM nodes are large and cyclic.
             if (details) {
-              vital.attribution = Object.fromEntries(
-                Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number'),
-              );
+              vital.attribution = Object.fromEntries(Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number'));
             }
             client.capture({ level: 'info', event: 'web_vital', vital, trace_id: traceOf(metric) });
           });

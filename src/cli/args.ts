@@ -19,9 +19,7 @@ type FlagValue<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : S['
 
 export type Flags<S extends FlagSpecs> = { -readonly [K in keyof S]?: FlagValue<S[K]> };
 
-export type ParsedArgs<S extends FlagSpecs> =
-  | { ok: true; flags: Flags<S>; positionals: string[] }
-  | { ok: false; error: string };
+export type ParsedArgs<S extends FlagSpecs> = { ok: true; flags: Flags<S>; positionals: string[] } | { ok: false; error: string };
 
 type NodeOptions = NonNullable<ParseArgsConfig['options']>;
 

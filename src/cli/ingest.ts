@@ -62,7 +62,10 @@ export async function runIngest(argv: readonly string[], io: CliIo, options: Ing
     const label = input.input === 'stdin' ? 'stdin' : basename(input.input);
     const counts = await ingestLines(client, table, label, input.lines, lineId);
     total += counts.rows;
-    const skipped = counts.skipped === 0 ? '' : `, skipped ${counts.skipped} line${counts.skipped === 1 ? '' : 's'} that ${counts.skipped === 1 ? 'is' : 'are'} not a JSON object`;
+    const skipped =
+      counts.skipped === 0
+        ? ''
+        : `, skipped ${counts.skipped} line${counts.skipped === 1 ? '' : 's'} that ${counts.skipped === 1 ? 'is' : 'are'} not a JSON object`;
     io.stderr.write(`tracebeam ingest: ${input.input}: ${counts.rows} line${counts.rows === 1 ? '' : 's'} stored in ${table}${skipped}\n`);
   }
   return total === 0 ? 1 : 0;

@@ -42,7 +42,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (argv, io) => runTrace(argv, io, { stdin: () => process.stdin }),
   },
   ingest: {
-    summary: 'store backend JSON logs in ClickHouse beside the sink\'s events',
+    summary: "store backend JSON logs in ClickHouse beside the sink's events",
     usage: INGEST_USAGE,
     run: (argv, io) => runIngest(argv, io, { stdin: () => process.stdin }),
   },

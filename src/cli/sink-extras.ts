@@ -88,7 +88,10 @@ function viewerFor(config: SinkExtrasConfig, recent: RecentEvents, port: () => n
       out: out === undefined ? undefined : { input: out, lines: () => existingFileLines(out) },
       recent: () => recent.list(),
       logs: (config.logs ?? []).map((path) => ({ input: path, label: basename(path), lines: () => existingFileLines(path) })),
-      store: store === undefined ? undefined : { where: store.client.where, read: async (traceId) => rowsAsInputs(await readTraceRows(store.client, store.table, traceId)) },
+      store:
+        store === undefined
+          ? undefined
+          : { where: store.client.where, read: async (traceId) => rowsAsInputs(await readTraceRows(store.client, store.table, traceId)) },
     },
     history:
       store !== undefined

@@ -102,7 +102,8 @@ export function parseSinkArgs(argv: readonly string[]): SinkConfig {
   if (flags.out !== undefined) config.out = resolve(flags.out);
   if (flags.clickhouse !== undefined) config.clickhouse = checkClickHouseUrl(flags.clickhouse);
   if (flags.table !== undefined || flags['retention-days'] !== undefined) {
-    if (flags.clickhouse === undefined) throw usageError(`--${flags.table !== undefined ? 'table' : 'retention-days'} is for ClickHouse: add --clickhouse <url>`);
+    if (flags.clickhouse === undefined)
+      throw usageError(`--${flags.table !== undefined ? 'table' : 'retention-days'} is for ClickHouse: add --clickhouse <url>`);
   }
   if (flags.table !== undefined) config.table = checkTable(flags.table);
   if (flags['retention-days'] !== undefined) config.retentionDays = flags['retention-days'];
@@ -111,7 +112,10 @@ export function parseSinkArgs(argv: readonly string[]): SinkConfig {
   if (flags.ui === true) config.ui = true;
   if (flags.logs !== undefined) {
     if (flags.ui !== true) throw usageError('--logs is for the viewer: add --ui');
-    const logs = flags.logs.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const logs = flags.logs
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     if (logs.length === 0) throw usageError('--logs needs a file such as server.log');
     config.logs = logs.map((entry) => resolve(entry));
   }
@@ -123,9 +127,7 @@ export function parseSinkArgs(argv: readonly string[]): SinkConfig {
 export async function runSink(argv: readonly string[], io: CliIo): Promise<RunningSink> {
   const config = parseSinkArgs(argv);
   const store =
-    config.clickhouse === undefined
-      ? undefined
-      : clickHouseWriter({ url: config.clickhouse, table: config.table, retentionDays: config.retentionDays });
+    config.clickhouse === undefined ? undefined : clickHouseWriter({ url: config.clickhouse, table: config.table, retentionDays: config.retentionDays });
   const extras = sinkExtras({ ...config, store }, io);
   const file = config.out === undefined ? undefined : jsonLinesFile(config.out);
   const handler = createSinkHandler({
@@ -186,7 +188,10 @@ function checkTable(value: string): string {
 
 function parseCors(value: string): string[] | '*' {
   if (value.trim() === '*') return '*';
-  const origins = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const origins = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (origins.length === 0) throw usageError('--cors needs an origin such as http://localhost:5173, or *');
   for (const origin of origins) {
     let url: URL | undefined;

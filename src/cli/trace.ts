@@ -70,7 +70,8 @@ export async function runTrace(argv: readonly string[], io: CliIo, options: Trac
   const stdin = (files.length === 0 && store === undefined) || files.includes('-') ? options.stdin?.() : undefined;
   if (files.length === 0 && store === undefined) {
     // A terminal on stdin means nothing was piped in: waiting on it would look like a hang.
-    if (stdin === undefined || stdin.isTTY === true) throw usageError('give the files to read (the sink\'s --out file, the backend\'s logs), or - for standard input');
+    if (stdin === undefined || stdin.isTTY === true)
+      throw usageError("give the files to read (the sink's --out file, the backend's logs), or - for standard input");
     files.push('-');
   }
 
@@ -93,7 +94,9 @@ export async function runTrace(argv: readonly string[], io: CliIo, options: Trac
   }
   for (const note of skipped) io.stderr.write(`tracebeam trace: ${note}\n`);
   if (records.length === 0) {
-    io.stderr.write(`tracebeam trace: no records of trace ${traceId} in ${[...files.filter((file) => file !== '-'), ...(stdin === undefined ? [] : ['stdin']), ...(store === undefined ? [] : [`ClickHouse ${store.client.where} table ${store.table}`])].join(', ') || 'the given directories'}\n`);
+    io.stderr.write(
+      `tracebeam trace: no records of trace ${traceId} in ${[...files.filter((file) => file !== '-'), ...(stdin === undefined ? [] : ['stdin']), ...(store === undefined ? [] : [`ClickHouse ${store.client.where} table ${store.table}`])].join(', ') || 'the given directories'}\n`,
+    );
     return 1;
   }
   return 0;

@@ -125,8 +125,51 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       json = stringify(normalize({ ...event, truncated: true }, 6, 1_024));
     }
     if (tooBig()) {
-      const { id, timestamp, level, event: name, service, release, environment, trace_id, span_id, parent_span_id, session_id, url, user_id, error, vital, http, sdk } = event;
-      json = stringify(normalize({ id, timestamp, level, event: name, service, release, environment, trace_id, span_id, parent_span_id, session_id, url, user_id, error, vital, http, sdk, truncated: true }, 6, 256));
+      const {
+        id,
+        timestamp,
+        level,
+        event: name,
+        service,
+        release,
+        environment,
+        trace_id,
+        span_id,
+        parent_span_id,
+        session_id,
+        url,
+        user_id,
+        error,
+        vital,
+        http,
+        sdk,
+      } = event;
+      json = stringify(
+        normalize(
+          {
+            id,
+            timestamp,
+            level,
+            event: name,
+            service,
+            release,
+            environment,
+            trace_id,
+            span_id,
+            parent_span_id,
+            session_id,
+            url,
+            user_id,
+            error,
+            vital,
+            http,
+            sdk,
+            truncated: true,
+          },
+          6,
+          256,
+        ),
+      );
     }
     if (__DEV__ && options.debug) {
       const notes = [redacted && `${redacted} values redacted`, truncated && 'truncated to fit one beacon'].filter(Boolean);
@@ -171,11 +214,25 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
 
   /** The SDK's own notice, past beforeSend: an app that drops events there still hears of these. */
   const describeDrops = (count: number): Entry =>
-    toEntry(stringify(build({ input: { level: 'warn', event: 'events_dropped', attributes: { count } }, time: Date.now(), traceId: client.currentTrace().traceId, url: platform.pageUrl?.() })), true);
+    toEntry(
+      stringify(
+        build({
+          input: { level: 'warn', event: 'events_dropped', attributes: { count } },
+          time: Date.now(),
+          traceId: client.currentTrace().traceId,
+          url: platform.pageUrl?.(),
+        }),
+      ),
+      true,
+    );
 
   function noticeDropped(count: number): void {
     if (!count) return;
-    if (__DEV__ && options.debug) say('warn', `${count} events dropped: the queue was full (maxQueue ${options.maxQueue}) or the outbox let old ones go; an events_dropped event counts them`);
+    if (__DEV__ && options.debug)
+      say(
+        'warn',
+        `${count} events dropped: the queue was full (maxQueue ${options.maxQueue}) or the outbox let old ones go; an events_dropped event counts them`,
+      );
     const waiting = notice;
     notice = describeDrops((noticed = (waiting ? noticed : 0) + count));
     if (waiting && delivery.replace(waiting, notice)) return;
@@ -224,7 +281,10 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       const trace = client.currentTrace();
       if (stopped || (event.level !== 'error' && !sampled())) {
         if (__DEV__ && options.debug) {
-          say('debug', `dropped ${toEventName(event.event)}: ${stopped ? 'the client is off' : `this session is sampled out (sampleRate ${options.sampleRate})`}`);
+          say(
+            'debug',
+            `dropped ${toEventName(event.event)}: ${stopped ? 'the client is off' : `this session is sampled out (sampleRate ${options.sampleRate})`}`,
+          );
         }
         return;
       }
@@ -282,7 +342,11 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       outbox.restore().then(
         (restored) => {
           if (__DEV__ && options.debug && (restored.entries.length || restored.dropped)) {
-            say('info', `restored ${restored.entries.length} events an earlier page left in the outbox` + (restored.dropped ? `; ${restored.dropped} were too old or beyond its room` : ''));
+            say(
+              'info',
+              `restored ${restored.entries.length} events an earlier page left in the outbox` +
+                (restored.dropped ? `; ${restored.dropped} were too old or beyond its room` : ''),
+            );
           }
           delivery.restore(restored);
           noticeDropped(restored.dropped + delivery.takeDropped());

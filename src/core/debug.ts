@@ -7,8 +7,7 @@ import type { Entry } from './transport/queue';
 import type { ResolvedOptions } from './types';
 
 /** What a production build says to `debug: true`, once per client: where the words went. */
-export const PRODUCTION_NOTE =
-  'debug: true needs the development build: export condition `development` (Vite, webpack dev) or tracebeam.development.js';
+export const PRODUCTION_NOTE = 'debug: true needs the development build: export condition `development` (Vite, webpack dev) or tracebeam.development.js';
 
 /** The line at start: what this client does, so that a silent console is not a mystery. */
 export function describeStart(options: ResolvedOptions, sampled: boolean, persisted: boolean): string {

@@ -93,7 +93,8 @@ const scrub = (text: string): string => {
 };
 
 /** A card number held as a number: 14 to 16 digits (all a double holds exactly), 2 to 6 first, Luhn-valid. */
-const isCardNumber = (value: number): boolean => Number.isSafeInteger(value) && value >= 2e13 && value < 7e15 && /^[2-6]/.test(String(value)) && luhn(String(value));
+const isCardNumber = (value: number): boolean =>
+  Number.isSafeInteger(value) && value >= 2e13 && value < 7e15 && /^[2-6]/.test(String(value)) && luhn(String(value));
 
 /**
  * Events repeat their strings (the page URL, the app's context, attribute values), so the short

@@ -21,8 +21,7 @@ export function clip(text: string, max: number): string {
   return text.slice(0, last >= 0xd800 && last < 0xdc00 ? max - 1 : max);
 }
 
-export const truncate = (text: string, max = MAX_STRING): string =>
-  text.length > max ? clip(text, max) + `…[${text.length - max} more]` : text;
+export const truncate = (text: string, max = MAX_STRING): string => (text.length > max ? clip(text, max) + `…[${text.length - max} more]` : text);
 
 /** Lone surrogates: JSON carries them, but the sink's schema validator can't take them in a key. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -94,13 +94,7 @@ export function formatTraceparent(traceId: string, spanId: string, flags: number
  */
 export function parseTraceparent(value: HeaderValue): (TraceContext & { spanId: string }) | null {
   const match = TRACEPARENT.exec(value?.replace(OWS, '') ?? '');
-  if (
-    !match ||
-    match[1] === 'ff' ||
-    (match[1] === '00' && match[5] !== undefined) ||
-    ZERO.test(match[2]) ||
-    ZERO.test(match[3])
-  ) {
+  if (!match || match[1] === 'ff' || (match[1] === '00' && match[5] !== undefined) || ZERO.test(match[2]) || ZERO.test(match[3])) {
     return null;
   }
   return { traceId: match[2], spanId: match[3], flags: parseInt(match[4], 16) & KNOWN_FLAGS };
@@ -140,7 +134,7 @@ export function parseTracestate(value: HeaderValue): TraceStateEntry[] | null {
 const joinTracestate = (entries: readonly TraceStateEntry[]): string => {
   const members = entries.map((entry) => entry.join('='));
   const fits = (): boolean => members.join(',').length <= MAX_LENGTH;
-  for (let i = members.length; i-- && !fits(); ) if (members[i].length > LONG_MEMBER) members.splice(i, 1);
+  for (let i = members.length; i-- && !fits();) if (members[i].length > LONG_MEMBER) members.splice(i, 1);
   while (!fits()) members.pop();
   return members.join(',');
 };

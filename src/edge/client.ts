@@ -32,12 +32,7 @@ export interface Recorder extends Omit<EdgeClient, 'traceId'> {
 }
 
 /** `off` gives the same shape doing nothing, for when the options were wrong. */
-export function createRecorder(
-  options: EdgeResolved,
-  trace: { traceId: string; spanId?: string },
-  fetchFn: typeof fetch,
-  off?: boolean,
-): Recorder {
+export function createRecorder(options: EdgeResolved, trace: { traceId: string; spanId?: string }, fetchFn: typeof fetch, off?: boolean): Recorder {
   let events: TelemetryEvent[] = [];
   let late: ((promise: Promise<void>) => void) | undefined;
   const given = { service: options.service, release: options.release, environment: options.environment };

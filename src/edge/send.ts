@@ -16,12 +16,7 @@ const RETRIES = 2;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Never rejects: a delivery failure is reported on the console, where edge logs are read. */
-export async function sendEvents(
-  fetchFn: typeof fetch,
-  sink: string,
-  events: TelemetryEvent[],
-  wait: (ms: number) => Promise<void> = sleep,
-): Promise<void> {
+export async function sendEvents(fetchFn: typeof fetch, sink: string, events: TelemetryEvent[], wait: (ms: number) => Promise<void> = sleep): Promise<void> {
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     try {
       if (attempt) await wait(attempt * 1_000);

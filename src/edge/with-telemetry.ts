@@ -63,12 +63,7 @@ type RuntimeArgsOf<Req, B, C> = [B] extends [RequestTelemetry]
  * telemetry) => ...` had `telemetry: unknown`. Here each position is typed by its annotation, by
  * the wrapper's contextual type (`satisfies ExportedHandler<Env>`), or else as the telemetry.
  */
-export function withTelemetry<
-  Req extends Request = Request,
-  B = RequestTelemetry,
-  C = RequestTelemetry,
-  R extends Answer | Promise<Answer> = Answer,
->(
+export function withTelemetry<Req extends Request = Request, B = RequestTelemetry, C = RequestTelemetry, R extends Answer | Promise<Answer> = Answer>(
   handler: (request: Req, second: B, third: C, telemetry: RequestTelemetry) => R,
   options: EdgeOptions,
 ): (...args: RuntimeArgsOf<Req, B, C>) => Promise<Awaited<R> | Response>;

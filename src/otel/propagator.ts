@@ -9,8 +9,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { parseTraceparent } from '../core/trace-context';
 
 /** What the carrier already holds, where it can tell: `Headers` and `Map` can. */
-const read = (carrier: unknown, key: string): string | null | undefined =>
-  (carrier as { get?: (key: string) => string | null })?.get?.(key);
+const read = (carrier: unknown, key: string): string | null | undefined => (carrier as { get?: (key: string) => string | null })?.get?.(key);
 
 export function correlationPropagator(header: string): TextMapPropagator {
   const w3c = new W3CTraceContextPropagator();

@@ -22,9 +22,7 @@ export function toSpanEvent(span: ReadableSpan): CaptureInput {
     status_message: span.status.message || undefined,
     scope: span.instrumentationScope.name,
     attributes: { ...span.attributes },
-    events: span.events.length
-      ? span.events.map(({ name, time, attributes }) => ({ name, time_ms: hrTimeToMilliseconds(time), attributes }))
-      : undefined,
+    events: span.events.length ? span.events.map(({ name, time, attributes }) => ({ name, time_ms: hrTimeToMilliseconds(time), attributes })) : undefined,
   };
   return {
     level: span.status.code === SpanStatusCode.ERROR ? 'error' : 'info',

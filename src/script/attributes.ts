@@ -21,7 +21,12 @@ export function optionsFromScript(script: HTMLOrSVGScriptElement | null): Script
   const wrong: Array<[boolean, string, string, string?]> = [
     [isUrl(sink), 'sink', 'the URL of your log endpoint, e.g. "/api/log"', sink],
     [!!service, 'service', 'the name of the app, e.g. "web"', service],
-    [origins.every((origin) => isUrl(origin, true)), 'propagate-to', 'absolute URLs separated by spaces or commas, e.g. "https://api.example.com"', propagateTo],
+    [
+      origins.every((origin) => isUrl(origin, true)),
+      'propagate-to',
+      'absolute URLs separated by spaces or commas, e.g. "https://api.example.com"',
+      propagateTo,
+    ],
     [sampleRate.trim() !== '' && rate >= 0 && rate <= 1, 'sample-rate', 'a number from 0 to 1', sampleRate],
     [/^(true|false|)$/.test(debug), 'debug', '"true" or "false"', debug],
   ];

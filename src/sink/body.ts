@@ -1,9 +1,6 @@
 /** Reads a request body without ever holding more than the limit in memory. */
 
-export type BodyResult =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; reason: 'too_large' }
-  | { ok: false; reason: 'unreadable'; message: string };
+export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too_large' } | { ok: false; reason: 'unreadable'; message: string };
 
 export async function readLimitedBody(request: Request, maxBytes: number): Promise<BodyResult> {
   const declared = request.headers.get('content-length');

@@ -144,12 +144,7 @@ export function answerHeaders(answer: Answer): Array<[string, string]> {
   return Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-async function ingest(
-  events: unknown[],
-  check: EventCheck,
-  seen: RecentIds,
-  write: SinkWriter,
-): Promise<SinkAnswer | 'write_failed'> {
+async function ingest(events: unknown[], check: EventCheck, seen: RecentIds, write: SinkWriter): Promise<SinkAnswer | 'write_failed'> {
   const fresh: TelemetryEvent[] = [];
   const inBody = new Set<string>();
   const errors: NonNullable<SinkAnswer['errors']> = [];

@@ -7,9 +7,7 @@ export interface NodeBody {
   release(): void;
 }
 
-export type Converted =
-  | { request: Request; body: NodeBody | undefined }
-  | { request: undefined; refusal: Response; body: undefined };
+export type Converted = { request: Request; body: NodeBody | undefined } | { request: undefined; refusal: Response; body: undefined };
 
 /** The web `Request` for a node request, or the answer to give when there cannot be one. */
 export function toRequest(req: IncomingMessage): Converted {
@@ -23,7 +21,10 @@ export function toRequest(req: IncomingMessage): Converted {
       return {
         request: undefined,
         body: undefined,
-        refusal: errorResponse(500, 'the request body was read by another middleware before the sink: mount the sink before it, or use express.json() or express.text()'),
+        refusal: errorResponse(
+          500,
+          'the request body was read by another middleware before the sink: mount the sink before it, or use express.json() or express.text()',
+        ),
       };
     }
     if (parsed !== undefined) {

@@ -68,7 +68,8 @@ export function createMapStore(dir: string, { warn, maxMaps = 32, now = Date.now
   const retired: SourceMapConsumer[] = [];
   let holders = 0;
 
-  const load = () => (modules ??= Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]).then(([fs, path, url]) => ({ fs, path, url })));
+  const load = () =>
+    (modules ??= Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]).then(([fs, path, url]) => ({ fs, path, url })));
 
   function warnOnce(key: string, message: string): void {
     if (warned.has(key)) return;
@@ -86,7 +87,8 @@ export function createMapStore(dir: string, { warn, maxMaps = 32, now = Date.now
       try {
         items = await fs.readdir(folder, { withFileTypes: true });
       } catch (error) {
-        if (folder === root) warnOnce(`dir:${(error as { code?: string }).code}`, `tracebeam sink: cannot read the source map directory ${root}: ${message(error)}`);
+        if (folder === root)
+          warnOnce(`dir:${(error as { code?: string }).code}`, `tracebeam sink: cannot read the source map directory ${root}: ${message(error)}`);
         return;
       }
       for (const item of items.sort((a, b) => a.name.localeCompare(b.name))) {

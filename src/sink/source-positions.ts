@@ -81,7 +81,9 @@ export function declaredName(map: LoadedMap, minifiedName: string, line: number,
 const SEARCH_WINDOW = 100_000;
 
 const KEYWORDS = new Set(
-  'await break case catch class const continue debugger default delete do else export extends finally for function if import in instanceof let new return super switch this throw try typeof var void while with yield async of'.split(' '),
+  'await break case catch class const continue debugger default delete do else export extends finally for function if import in instanceof let new return super switch this throw try typeof var void while with yield async of'.split(
+    ' ',
+  ),
 );
 
 function identifier(name: string): string | undefined {

@@ -76,7 +76,11 @@ export function sourceMapResolver(dir: string, options: SourceMapResolverOptions
 
 function hasStack(event: TelemetryEvent): boolean {
   const error = event.error;
-  return error !== null && typeof error === 'object' && (Array.isArray(error.frames) || typeof error.stack === 'string' || typeof (event as WithComponentStack).component_stack === 'string');
+  return (
+    error !== null &&
+    typeof error === 'object' &&
+    (Array.isArray(error.frames) || typeof error.stack === 'string' || typeof (event as WithComponentStack).component_stack === 'string')
+  );
 }
 
 /** A mapped frame as its stack line is to be rewritten. */
@@ -185,7 +189,13 @@ function originalName(frames: readonly unknown[], index: number, maps: Map<strin
 
 /** V8 writes `Object.o`, `new o`, `async o`, `HTMLButtonElement.o`: the declared name is the last part. */
 function minifiedName(name: unknown): string | undefined {
-  const last = typeof name === 'string' ? name.replace(/^(?:async|new)\s+/, '').split('.').pop() : undefined;
+  const last =
+    typeof name === 'string'
+      ? name
+          .replace(/^(?:async|new)\s+/, '')
+          .split('.')
+          .pop()
+      : undefined;
   return last === undefined || last === '' || last === '<anonymous>' ? undefined : last;
 }
 

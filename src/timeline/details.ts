@@ -33,7 +33,25 @@ export interface RecordDetails {
 }
 
 /** Fields of the wire format that are either summarised or noise beside a line. */
-const HIDDEN = new Set(['id', 'sdk', 'session_id', 'release', 'environment', 'http', 'error', 'vital', 'span', 'err', 'exc_info', 'exception', 'stack_info', 'pid', 'hostname', 'v', 'taskName']);
+const HIDDEN = new Set([
+  'id',
+  'sdk',
+  'session_id',
+  'release',
+  'environment',
+  'http',
+  'error',
+  'vital',
+  'span',
+  'err',
+  'exc_info',
+  'exception',
+  'stack_info',
+  'pid',
+  'hostname',
+  'v',
+  'taskName',
+]);
 const MAX_ATTRIBUTES = 12;
 const MAX_VALUE = 80;
 
@@ -57,7 +75,9 @@ export function describeRecord(record: TimelineRecord): RecordDetails {
   if (span !== undefined && record.event === 'span') {
     const duration = finite(span.duration_ms);
     const status = text(span.status);
-    parts.push(`${text(span.name)}${text(span.kind) ? ` (${text(span.kind)})` : ''}${duration === undefined ? '' : ` ${round(duration)} ms`}${status && status !== 'unset' ? ` ${status}` : ''}`);
+    parts.push(
+      `${text(span.name)}${text(span.kind) ? ` (${text(span.kind)})` : ''}${duration === undefined ? '' : ` ${round(duration)} ms`}${status && status !== 'unset' ? ` ${status}` : ''}`,
+    );
     const start = finite(span.start_ms) ?? record.time;
     if (duration !== undefined && start !== undefined) details.bar = { start, duration };
   }
@@ -94,7 +114,12 @@ export function formatFrame(frame: FrameDetails): string {
 function readError(fields: LogObject): ErrorDetails | undefined {
   const error = asObject(fields.error) ?? asObject(fields.err);
   if (error !== undefined && (typeof error.message === 'string' || typeof error.type === 'string')) {
-    const frames = Array.isArray(error.frames) ? error.frames.map(asObject).filter((frame) => frame !== undefined).map(toFrame) : [];
+    const frames = Array.isArray(error.frames)
+      ? error.frames
+          .map(asObject)
+          .filter((frame) => frame !== undefined)
+          .map(toFrame)
+      : [];
     const details: ErrorDetails = { type: text(error.type) || text(error.name) || 'Error', message: text(error.message), frames };
     if (typeof error.stack === 'string') details.stack = error.stack;
     return details;

@@ -53,9 +53,7 @@ function describeObject(object: LogObject, place: RecordPlace, traceKey: string 
   const service = readService(object);
   const span = readSpanId(object);
   const parent = readParentSpanId(object);
-  const shown = [time?.key, level?.key, message?.key, service?.key, traceKey, span?.key, parent?.key].filter(
-    (key): key is string => key !== undefined,
-  );
+  const shown = [time?.key, level?.key, message?.key, service?.key, traceKey, span?.key, parent?.key].filter((key): key is string => key !== undefined);
   const record: TimelineRecord = {
     time: time?.value ?? place.previousTime,
     ownTime: time !== undefined,

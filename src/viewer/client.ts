@@ -227,7 +227,25 @@ function viewerClient(): void {
     const form = el('form', 'filters', labelled('Level', level), labelled('Service', service), labelled('Event', event), labelled('Search', text));
     form.addEventListener('submit', (submit) => submit.preventDefault());
     const body = el('tbody');
-    const table = el('table', 'events', el('thead', undefined, el('tr', undefined, el('th', undefined, 'time'), el('th', undefined, 'level'), el('th', undefined, 'service'), el('th', undefined, 'event'), el('th', undefined, 'details'), el('th', undefined, 'trace'))), body);
+    const table = el(
+      'table',
+      'events',
+      el(
+        'thead',
+        undefined,
+        el(
+          'tr',
+          undefined,
+          el('th', undefined, 'time'),
+          el('th', undefined, 'level'),
+          el('th', undefined, 'service'),
+          el('th', undefined, 'event'),
+          el('th', undefined, 'details'),
+          el('th', undefined, 'trace'),
+        ),
+      ),
+      body,
+    );
     const empty = el('p', 'empty', 'No events yet. They appear here as the sink receives them.');
     app.replaceChildren(el('header', 'top', el('h1', undefined, 'tracebeam'), el('span', 'meta', 'recent events'), badge.node, count), form, table, empty);
 
@@ -316,7 +334,12 @@ function viewerClient(): void {
     }
     form.addEventListener('input', () => {
       const query = new URLSearchParams();
-      for (const [name, control] of [['level', level], ['service', service], ['event', event], ['q', text]] as const) {
+      for (const [name, control] of [
+        ['level', level],
+        ['service', service],
+        ['event', event],
+        ['q', text],
+      ] as const) {
         if (control.value !== '') query.set(name, control.value);
       }
       const search = query.toString();
@@ -332,7 +355,13 @@ function viewerClient(): void {
         },
         () => undefined,
       );
-    void load().then(() => live((incoming) => add(incoming, true), badge, () => void load()));
+    void load().then(() =>
+      live(
+        (incoming) => add(incoming, true),
+        badge,
+        () => void load(),
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- one trace as a waterfall
@@ -408,7 +437,17 @@ function viewerClient(): void {
             return marker;
           });
       for (const marker of cutMarkers()) ticks.append(marker);
-      const rows: HTMLElement[] = [el('div', 'wf-row wf-head', el('span', 'offset', 'at'), el('span', undefined, 'source'), el('span', undefined, 'level'), el('span', undefined, 'event'), ticks)];
+      const rows: HTMLElement[] = [
+        el(
+          'div',
+          'wf-row wf-head',
+          el('span', 'offset', 'at'),
+          el('span', undefined, 'source'),
+          el('span', undefined, 'level'),
+          el('span', undefined, 'event'),
+          ticks,
+        ),
+      ];
       for (const rec of records) {
         const track = el('div', 'track', ...cutMarkers());
         if (rec.bar) {
@@ -422,7 +461,13 @@ function viewerClient(): void {
           point.style.left = x(rec.time) + '%';
           track.append(point);
         }
-        const label = el('div', 'label', el('span', 'name mono', rec.event || '(no message)'), rec.summary ? el('span', 'summary', rec.summary) : null, ...attributes(rec));
+        const label = el(
+          'div',
+          'label',
+          el('span', 'name mono', rec.event || '(no message)'),
+          rec.summary ? el('span', 'summary', rec.summary) : null,
+          ...attributes(rec),
+        );
         label.style.paddingLeft = (depth.get(rec) ?? 0) * 14 + 'px';
         const kind = rec.event === 'span' && rec.bar ? 'span' : rec.bar ? 'http' : rec.error ? 'error' : 'point';
         const row = el(

@@ -39,7 +39,13 @@ export async function startClickHouse() {
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (await query('SELECT 1').then(() => true, () => false)) break;
+    if (
+      await query('SELECT 1').then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('clickhouse-server did not start');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -79,7 +79,7 @@ async function measure(source, files) {
     const round = async (which) => {
       const before = await taskSeconds();
       await tab.evaluate((kind) => window.bench.round(kind), which);
-      return ((await taskSeconds()) - before) * 1e6 / CALLS;
+      return (((await taskSeconds()) - before) * 1e6) / CALLS;
     };
     await round('bare');
     await round('patched');

@@ -33,5 +33,14 @@ export async function benchPipeline() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { logUs, flushMs } = await benchPipeline();
-  console.log(JSON.stringify({ bench: 'pipeline', warmup_rounds: WARMUP, rounds: ROUNDS, events: EVENTS, log_us_per_call: +logUs.toFixed(3), flush_ms_per_1000_events: +flushMs.toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      bench: 'pipeline',
+      warmup_rounds: WARMUP,
+      rounds: ROUNDS,
+      events: EVENTS,
+      log_us_per_call: +logUs.toFixed(3),
+      flush_ms_per_1000_events: +flushMs.toFixed(2),
+    }),
+  );
 }

@@ -66,7 +66,14 @@ function body() {
 function postOnce(agent, port, payload) {
   return new Promise((resolve) => {
     const req = request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode));
@@ -114,7 +121,17 @@ async function traceQuery(clickhouse) {
   const sink = await import('../../dist/sink.mjs');
   // The writer creates the table; the million rows are made by ClickHouse itself: 50,000 traces of 20.
   const writer = sink.clickHouseWriter({ url: clickhouse.url, table: 'bench_trace' });
-  await writer([{ id: 'f'.repeat(32), timestamp: '2024-05-01T12:00:00.000Z', level: 'info', event: 'bench_start', service: 'web', trace_id: 'f'.repeat(32), sdk: { name: 'tracebeam', version: '0' } }]);
+  await writer([
+    {
+      id: 'f'.repeat(32),
+      timestamp: '2024-05-01T12:00:00.000Z',
+      level: 'info',
+      event: 'bench_start',
+      service: 'web',
+      trace_id: 'f'.repeat(32),
+      sdk: { name: 'tracebeam', version: '0' },
+    },
+  ]);
   await writer.close();
 
   await clickhouse.query(

@@ -26,7 +26,10 @@ const LOWEST = {
 const dev = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).devDependencies as Record<string, string>;
 const HIGHEST = Object.fromEntries(Object.keys(LOWEST).map((name) => [name, dev[name]!]));
 
-for (const [label, versions] of [['lowest', LOWEST], ['highest', HIGHEST]] as const) {
+for (const [label, versions] of [
+  ['lowest', LOWEST],
+  ['highest', HIGHEST],
+] as const) {
   test.describe(`OpenTelemetry peers at their ${label} versions`, () => {
     let app: string | undefined;
     let server: Server | undefined;

@@ -13,7 +13,10 @@ export const ROOT = new URL('../../', import.meta.url).pathname;
 export function pack(into: string): string {
   const result = spawnSync('npm', ['pack', '--silent', '--pack-destination', into], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm pack failed: ${result.stderr}`);
-  return join(into, readdirSync(into).find((name) => name.endsWith('.tgz'))!);
+  return join(
+    into,
+    readdirSync(into).find((name) => name.endsWith('.tgz'))!,
+  );
 }
 
 /** A temporary app: `template` copied, then `files` written, then `npm install` with the tarball. */

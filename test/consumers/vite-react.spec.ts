@@ -20,18 +20,28 @@ let origin = '';
 
 test.beforeAll(async () => {
   test.setTimeout(600_000);
-  app = createApp('vite-consumer', `${ROOT}test/consumers/vite-app`, {}, {
-    vite: '8.3.8',
-    '@vitejs/plugin-react': '6.3.0',
-    react: '19.2.9',
-    'react-dom': '19.2.9',
-    // The optional peer that `tracebeam sink --sourcemaps` needs, installed as docs/source-maps.md says.
-    'source-map': '0.7.5',
-  });
+  app = createApp(
+    'vite-consumer',
+    `${ROOT}test/consumers/vite-app`,
+    {},
+    {
+      vite: '8.3.8',
+      '@vitejs/plugin-react': '6.3.0',
+      react: '19.2.9',
+      'react-dom': '19.2.9',
+      // The optional peer that `tracebeam sink --sourcemaps` needs, installed as docs/source-maps.md says.
+      'source-map': '0.7.5',
+    },
+  );
   const [sinkPort, sitePort] = [await freePort(), await freePort()];
   origin = `http://127.0.0.1:${sitePort}`;
   run(app, 'npx', ['--no-install', 'vite', 'build', '--sourcemap', 'hidden'], { VITE_SINK: `http://127.0.0.1:${sinkPort}/api/log` });
-  sink = await start(app, 'npx', ['--no-install', 'tracebeam', 'sink', '--port', String(sinkPort), '--cors', origin, '--sourcemaps', 'dist'], /listening|127\.0\.0\.1:\d+/i);
+  sink = await start(
+    app,
+    'npx',
+    ['--no-install', 'tracebeam', 'sink', '--port', String(sinkPort), '--cors', origin, '--sourcemaps', 'dist'],
+    /listening|127\.0\.0\.1:\d+/i,
+  );
   const dist = join(app, 'dist');
   // Static files only, as a CDN serves them: the maps are not deployed.
   site = createServer((request, response) => {
@@ -70,7 +80,10 @@ test('a component that throws inside <ErrorBoundary>: the sink maps its frame an
 
   // React 19's production stack places only components it could locate ("at Shop (<anonymous>)"
   // has no place to map); every line with a place must name the original component.
-  const stack = String(error.component_stack).trim().split('\n').map((line) => line.trim());
+  const stack = String(error.component_stack)
+    .trim()
+    .split('\n')
+    .map((line) => line.trim());
   expect(String(error.minified_component_stack)).not.toBe(String(error.component_stack));
   const placed = stack.filter((line) => /:\d+:\d+\)$/.test(line));
   expect(placed.map((line) => /^at (\S+)/.exec(line)?.[1])).toEqual(['Cart', 'ErrorBoundary', 'TelemetryProvider']);

@@ -14,7 +14,16 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const DIST = join(ROOT, 'dist');
 
 /** Words of the debug output (src/core/debug.ts and the lines behind the development flag). */
-const DEBUG_WORDS = ['debug on: service', 'values redacted', 'beforeSend returned', 'the sink refused', 'not delivered (', 'by the storm limit', 'unconfirmed events in the outbox', 'live in this page only'];
+const DEBUG_WORDS = [
+  'debug on: service',
+  'values redacted',
+  'beforeSend returned',
+  'the sink refused',
+  'not delivered (',
+  'by the storm limit',
+  'unconfirmed events in the outbox',
+  'live in this page only',
+];
 const NOTE = 'debug: true needs the development build';
 
 const files = (dir: string): string[] =>
@@ -79,8 +88,13 @@ test('bundled with the development condition, debug: true explains the client an
   const bundle = await appBundle(['development']);
   expect(bundle).toMatch(/dist\/index\.development\.mjs/);
   const lines = await consoleOf(app, tab, bundle);
-  expect(lines[0]).toMatch(/^info: \[tracebeam\] debug on: service web, sink http:\/\/127\.0\.0\.1:\d+\/api\/log, integrations none; sampleRate 1: this session is sampled in; persist on/);
-  expect(lines.slice(1)).toEqual(['debug: [tracebeam] queued info checkout_started (1 values redacted)', 'info: [tracebeam] sent 1 events (manual): checkout_started']);
+  expect(lines[0]).toMatch(
+    /^info: \[tracebeam\] debug on: service web, sink http:\/\/127\.0\.0\.1:\d+\/api\/log, integrations none; sampleRate 1: this session is sampled in; persist on/,
+  );
+  expect(lines.slice(1)).toEqual([
+    'debug: [tracebeam] queued info checkout_started (1 values redacted)',
+    'info: [tracebeam] sent 1 events (manual): checkout_started',
+  ]);
   await expect.poll(() => app.events().map((event) => event.event)).toEqual(['checkout_started']);
 });
 
@@ -90,10 +104,16 @@ test('the script tag has a development build too: tracebeam.development.js expla
     const seen: string[] = (lines[file] = []);
     const listener = (message: ConsoleMessage) => void (message.text().startsWith('[tracebeam]') && seen.push(`${message.type()}: ${message.text().trim()}`));
     tab.on('console', listener);
-    await tab.goto(app.page(`<!doctype html><html><head><script src="/dist/${file}" data-sink="/api/log" data-service="web" data-debug="true"></script></head><body>tag</body></html>`));
+    await tab.goto(
+      app.page(
+        `<!doctype html><html><head><script src="/dist/${file}" data-sink="/api/log" data-service="web" data-debug="true"></script></head><body>tag</body></html>`,
+      ),
+    );
     await tab.evaluate(() => (window as unknown as { tracebeam: { flush(): Promise<void> } }).tracebeam.flush());
     tab.off('console', listener);
   }
-  expect(lines['tracebeam.development.js'][0]).toMatch(/^info: \[tracebeam\] debug on: service web, .*integrations errors, fetchTracing, xhrTracing, webVitals;/);
+  expect(lines['tracebeam.development.js'][0]).toMatch(
+    /^info: \[tracebeam\] debug on: service web, .*integrations errors, fetchTracing, xhrTracing, webVitals;/,
+  );
   expect(lines['tracebeam.min.js']).toEqual([`info: [tracebeam] ${NOTE}: export condition \`development\` (Vite, webpack dev) or tracebeam.development.js`]);
 });

@@ -40,10 +40,13 @@ test('300 events logged right before each of three navigations all arrive, each 
   const next = clientPage(app, service);
   for (const round of ['a', 'b', 'c']) {
     await open(page, clientPage(app, service));
-    await page.evaluate(([prefix, url]) => {
-      (window as unknown as { logMany(n: number, p: string): void }).logMany(300, prefix);
-      location.href = url;
-    }, [round, next]);
+    await page.evaluate(
+      ([prefix, url]) => {
+        (window as unknown as { logMany(n: number, p: string): void }).logMany(300, prefix);
+        location.href = url;
+      },
+      [round, next],
+    );
     await page.waitForURL(next);
   }
   // What the last page's beacons could not carry waits in its outbox: one more page load takes it.

@@ -89,7 +89,9 @@ test('the failing checkout: client events and backend lines share one trace id, 
   await expect(page.locator('#alert')).toContainText('could not charge your card');
   await expect(page.locator('#alert')).toContainText(traceId);
 
-  await expect.poll(() => names(clientEvents(traceId)), { timeout: 30_000 }).toEqual(expect.arrayContaining(['checkout_started', 'http_request', 'client_error']));
+  await expect
+    .poll(() => names(clientEvents(traceId)), { timeout: 30_000 })
+    .toEqual(expect.arrayContaining(['checkout_started', 'http_request', 'client_error']));
   await expect
     .poll(() => names(serverLines(traceId)), { timeout: 30_000 })
     .toEqual(['checkout_received', 'payment_failed', 'cart_reservation_released', 'request_finished']);
@@ -112,7 +114,10 @@ test('the failing checkout: client events and backend lines share one trace id, 
   // `tracebeam trace` merges both files into one timeline.
   const cli = join(ROOT, 'dist/cli.mjs');
   const { stdout: json } = await run(process.execPath, [cli, 'trace', traceId, demo.files.client, demo.files.server, '--json']);
-  const timeline = json.trim().split('\n').map((line) => JSON.parse(line) as { event: string; source: string; trace_id: string; time: number });
+  const timeline = json
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; source: string; trace_id: string; time: number });
   expect(timeline.every((record) => record.trace_id === traceId)).toBe(true);
   const order = timeline.map((record) => record.event);
   const at = (name: string): number => order.indexOf(name);
@@ -124,7 +129,9 @@ test('the failing checkout: client events and backend lines share one trace id, 
   expect(at('payment_failed')).toBeLessThan(at('client_error'));
   const received = Date.parse(serverLines(traceId)[0]!.timestamp);
   expect(Date.parse(request.timestamp)).toBeLessThanOrEqual(received);
-  const { stdout: text } = await run(process.execPath, [cli, 'trace', traceId, demo.files.client, demo.files.server], { env: { ...process.env, NO_COLOR: '1' } });
+  const { stdout: text } = await run(process.execPath, [cli, 'trace', traceId, demo.files.client, demo.files.server], {
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   expect(text).toContain(`trace ${traceId}`);
   expect(text).toMatch(/demo-api\s+error\s+payment_failed\s+PaymentProviderError: card processor unavailable/);
   expect(text).toMatch(/demo-web\s+error\s+http_request\s+POST \S+\/api\/checkout -> 500/);
@@ -227,7 +234,9 @@ test('the other stories: a rejection nobody caught, a slow API, another origin, 
   await expect(page.locator('#view-shop')).toBeVisible();
   const back = (await page.locator('#current-trace').textContent())!;
   expect(back).not.toBe(route);
-  await expect.poll(() => clientEvents(back).map((event) => [event.event, event.from, event.to]), { timeout: 30_000 }).toContainEqual(['route_changed', '/orders/42', '/']);
+  await expect
+    .poll(() => clientEvents(back).map((event) => [event.event, event.from, event.to]), { timeout: 30_000 })
+    .toContainEqual(['route_changed', '/orders/42', '/']);
 });
 
 test('Ctrl-C stops the page, the inventory API and the sink', async () => {

@@ -57,7 +57,12 @@ function recipePage(app: TestApp, script: string): string {
 
 type Win = Window & { client: { traceId(): string }; logged: string[] };
 
-async function run(app: TestApp, page: import('@playwright/test').Page, script: string, count = 1): Promise<{ events: TelemetryEvent[]; traceId: string; logged: string[] }> {
+async function run(
+  app: TestApp,
+  page: import('@playwright/test').Page,
+  script: string,
+  count = 1,
+): Promise<{ events: TelemetryEvent[]; traceId: string; logged: string[] }> {
   const pageErrors: Error[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
   await page.goto(recipePage(app, script));

@@ -254,19 +254,30 @@ for (const where of ['same-origin', 'cross-origin'] as const) {
     };
     const traces = await received('/v1/traces', 2);
     const logs = await received('/v1/logs', 2);
-    for (const [requests, schema] of [[traces, traceRequestSchema], [logs, logsRequestSchema]] as const) {
+    for (const [requests, schema] of [
+      [traces, traceRequestSchema],
+      [logs, logsRequestSchema],
+    ] as const) {
       for (const request of requests) {
         expect(String(request.headers['content-type'])).toMatch(/^application\/json/);
         expect(new Validator(schema as never, '2020-12', false).validate(JSON.parse(request.body)).errors).toEqual([]);
       }
     }
-    const spans = traces.flatMap((r) => JSON.parse(r.body).resourceSpans).flatMap((rs: { resource: { attributes: KeyValue[] }; scopeSpans: Array<{ spans: unknown[] }> }) => {
-      expect(attributes(rs.resource.attributes)).toMatchObject({ 'service.name': 'shop-web', 'service.version': '2.0.0', 'deployment.environment': 'e2e' });
-      return rs.scopeSpans.flatMap((ss) => ss.spans);
-    }) as Array<{ name: string; traceId: string; spanId: string }>;
-    const records = logs.flatMap((r) => JSON.parse(r.body).resourceLogs).flatMap((rl: { scopeLogs: Array<{ logRecords: unknown[] }> }) =>
-      rl.scopeLogs.flatMap((sl) => sl.logRecords),
-    ) as Array<{ eventName: string; severityNumber: number; traceId: string; spanId?: string; attributes: KeyValue[] }>;
+    const spans = traces
+      .flatMap((r) => JSON.parse(r.body).resourceSpans)
+      .flatMap((rs: { resource: { attributes: KeyValue[] }; scopeSpans: Array<{ spans: unknown[] }> }) => {
+        expect(attributes(rs.resource.attributes)).toMatchObject({ 'service.name': 'shop-web', 'service.version': '2.0.0', 'deployment.environment': 'e2e' });
+        return rs.scopeSpans.flatMap((ss) => ss.spans);
+      }) as Array<{ name: string; traceId: string; spanId: string }>;
+    const records = logs
+      .flatMap((r) => JSON.parse(r.body).resourceLogs)
+      .flatMap((rl: { scopeLogs: Array<{ logRecords: unknown[] }> }) => rl.scopeLogs.flatMap((sl) => sl.logRecords)) as Array<{
+      eventName: string;
+      severityNumber: number;
+      traceId: string;
+      spanId?: string;
+      attributes: KeyValue[];
+    }>;
     const checkout = spans.find((s) => s.name === 'checkout')!;
     expect(spans.map((s) => s.name)).toEqual(expect.arrayContaining(['checkout', 'leaving']));
     expect(records.find((r) => r.eventName === 'slow_cart')).toMatchObject({ severityNumber: 13, traceId: checkout.traceId, spanId: checkout.spanId });

@@ -48,7 +48,7 @@ test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', 
   }
 });
 
-test('a browser install gets neither the sink\'s validator nor the source map reader as packages', () => {
+test("a browser install gets neither the sink's validator nor the source map reader as packages", () => {
   const installed = execFileSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8' });
   expect(installed).toContain('node_modules/tracebeam');
   expect(installed).toContain('node_modules/web-vitals');
@@ -71,7 +71,10 @@ test('`tracebeam sink --help`, `tracebeam trace` and the viewer work from the in
 
   const traceId = 'c'.repeat(32);
   const line = (event: string, timestamp: string) => JSON.stringify({ timestamp, level: 'info', event, trace_id: traceId });
-  writeFileSync(join(dir, 'server.log'), [line('order_saved', '2026-11-21T12:00:01.000Z'), line('order_received', '2026-11-21T12:00:00.000Z')].join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'server.log'),
+    [line('order_saved', '2026-11-21T12:00:01.000Z'), line('order_received', '2026-11-21T12:00:00.000Z')].join('\n') + '\n',
+  );
   const timeline = execFileSync('npx', ['--no-install', 'tracebeam', 'trace', traceId, 'server.log'], { cwd: dir, encoding: 'utf8' });
   expect(timeline.indexOf('order_received')).toBeGreaterThanOrEqual(0);
   expect(timeline.indexOf('order_received')).toBeLessThan(timeline.indexOf('order_saved'));

@@ -37,11 +37,19 @@ test('events logged by a page reach the sink with the schema’s fields', async 
     });
   }
   expect(events[0]).toMatchObject({ level: 'info', event: 'checkout_started', cart_items: 3 });
-  expect(events[1]).toMatchObject({ level: 'error', event: 'client_error', component: 'Cart', error: { type: 'Error', message: 'card declined', handled: true } });
+  expect(events[1]).toMatchObject({
+    level: 'error',
+    event: 'client_error',
+    component: 'Cart',
+    error: { type: 'Error', message: 'card declined', handled: true },
+  });
   expect(app.sinkRequests.map((r) => [r.contentType, r.status])).toEqual([['application/json', 202]]);
 });
 
-test('300 events logged right before the page navigates away all arrive, by beacons of at most 60,000 bytes and the next page of the origin', async ({ app, page }) => {
+test('300 events logged right before the page navigates away all arrive, by beacons of at most 60,000 bytes and the next page of the origin', async ({
+  app,
+  page,
+}) => {
   await page.goto(
     app.page(
       modulePage(`

@@ -88,7 +88,13 @@ async function callRecipe(page: Page, url: (html: string) => string, options: { 
  * The recipe's lines of the page's trace: each call's lines carry the trace id and the span id of
  * the call's `http_request` event (its `traceparent` parent id), and the failure is logged in the trace.
  */
-async function expectJoined(result: PageResult, events: () => TelemetryEvent[], lines: () => Line[], service: string, isFailure: (line: Line) => boolean): Promise<Line[]> {
+async function expectJoined(
+  result: PageResult,
+  events: () => TelemetryEvent[],
+  lines: () => Line[],
+  service: string,
+  isFailure: (line: Line) => boolean,
+): Promise<Line[]> {
   const traceId = result.traceId;
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
   expect(result.hello).toEqual({ status: 200, traceHeader: traceId });
@@ -102,9 +108,7 @@ async function expectJoined(result: PageResult, events: () => TelemetryEvent[], 
   expect(checkout).toMatch(/^[0-9a-f]{16}$/);
 
   const ofTrace = (): Line[] => lines().filter((line) => line.trace_id === traceId);
-  await expect
-    .poll(() => ofTrace().filter((line) => nameOf(line) === 'request_finished').length, { timeout: 30_000 })
-    .toBe(2);
+  await expect.poll(() => ofTrace().filter((line) => nameOf(line) === 'request_finished').length, { timeout: 30_000 }).toBe(2);
   const mine = ofTrace();
   expect(mine.find((line) => nameOf(line) === 'hello_requested')).toEqual(expect.objectContaining({ span_id: hello, service }));
   expect(mine.find((line) => nameOf(line) === 'checkout_received')).toEqual(expect.objectContaining({ span_id: checkout, service, cart_items: 2 }));
@@ -160,7 +164,10 @@ async function expectHeaderRules(base: string, lines: () => Line[]): Promise<voi
 /** `tracebeam trace` merges the page's events and the server's lines of the trace. */
 async function expectTimeline(traceId: string, files: string[], sources: string[]): Promise<void> {
   const { stdout } = await run(process.execPath, [join(ROOT, 'dist/cli.mjs'), 'trace', traceId, ...files, '--json']);
-  const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as { source: string; event: string; trace_id: string });
+  const records = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { source: string; event: string; trace_id: string });
   expect(records.every((record) => record.trace_id === traceId)).toBe(true);
   expect(new Set(records.map((record) => record.source))).toEqual(new Set(sources));
   expect(records.map((record) => record.event)).toEqual(expect.arrayContaining(['http_request', 'hello_requested', 'checkout_received']));
@@ -181,7 +188,13 @@ test.describe('the Python recipes', () => {
     const pages = web;
     const result = await callRecipe(page, (html) => pages.page(html), { sink: '/_sink', base: '', propagateTo: [] });
 
-    const lines = await expectJoined(result, () => pages.events(), () => python!.lines(), 'django-shop', (line) => line.logger === 'django.request');
+    const lines = await expectJoined(
+      result,
+      () => pages.events(),
+      () => python!.lines(),
+      'django-shop',
+      (line) => line.logger === 'django.request',
+    );
     expectStructlog(lines);
     const failure = lines.find((line) => line.logger === 'django.request')!;
     expect(failure).toEqual(expect.objectContaining({ level: 'error', event: 'Internal Server Error: /api/checkout' }));
@@ -191,7 +204,13 @@ test.describe('the Python recipes', () => {
 
     const events = join(dir, 'events.jsonl');
     const log = join(dir, 'django.log');
-    writeFileSync(events, pages.events().map((event) => `${JSON.stringify(event)}\n`).join(''));
+    writeFileSync(
+      events,
+      pages
+        .events()
+        .map((event) => `${JSON.stringify(event)}\n`)
+        .join(''),
+    );
     writeFileSync(log, python.output());
     await expectTimeline(result.traceId, [events, log], ['recipe-page', 'django-shop']);
   });
@@ -209,7 +228,13 @@ test.describe('the Python recipes', () => {
     });
     const result = await callRecipe(page, (html) => pages.page(html), { sink: '/_sink', base: api, propagateTo: [api] });
 
-    const lines = await expectJoined(result, () => pages.events(), () => python!.lines(), 'fastapi-shop', (line) => line.event === 'request_failed');
+    const lines = await expectJoined(
+      result,
+      () => pages.events(),
+      () => python!.lines(),
+      'fastapi-shop',
+      (line) => line.event === 'request_failed',
+    );
     expectStructlog(lines);
     expect(lines.find((line) => line.event === 'request_failed')!.exception).toMatch(/PaymentDeclined: card declined by the issuer$/);
 
@@ -217,7 +242,13 @@ test.describe('the Python recipes', () => {
 
     const events = join(dir, 'events.jsonl');
     const log = join(dir, 'fastapi.log');
-    writeFileSync(events, pages.events().map((event) => `${JSON.stringify(event)}\n`).join(''));
+    writeFileSync(
+      events,
+      pages
+        .events()
+        .map((event) => `${JSON.stringify(event)}\n`)
+        .join(''),
+    );
     writeFileSync(log, python.output());
     await expectTimeline(result.traceId, [events, log], ['recipe-page', 'fastapi-shop']);
   });
@@ -236,9 +267,17 @@ test('Express: pino child loggers carry the page trace, and the sink in the same
   const result = await callRecipe(page, (html) => pages.page(html), { sink: '/api/log', base: '', propagateTo: [] });
 
   const events = (): TelemetryEvent[] => jsonLines<TelemetryEvent>(clientLog);
-  const lines = await expectJoined(result, events, () => jsonLines(serverLog), 'express-shop', (line) => line.msg === 'request_failed');
+  const lines = await expectJoined(
+    result,
+    events,
+    () => jsonLines(serverLog),
+    'express-shop',
+    (line) => line.msg === 'request_failed',
+  );
   const failure = lines.find((line) => line.msg === 'request_failed')!;
-  expect(failure).toEqual(expect.objectContaining({ level: 50, err: expect.objectContaining({ type: 'PaymentDeclined', message: 'card declined by the issuer' }) }));
+  expect(failure).toEqual(
+    expect.objectContaining({ level: 50, err: expect.objectContaining({ type: 'PaymentDeclined', message: 'card declined by the issuer' }) }),
+  );
   for (const line of lines) expect(typeof line.time).toBe('number');
 
   await expectHeaderRules(pages.url, () => jsonLines(serverLog));
@@ -273,7 +312,9 @@ test('Next.js: the route handler is the sink, printing accepted events as JSON l
   } finally {
     console.log = log;
   }
-  expect(printed.map((line) => JSON.parse(line) as { id: string; trace_id: string })).toEqual([expect.objectContaining({ id: event.id, trace_id: event.trace_id })]);
+  expect(printed.map((line) => JSON.parse(line) as { id: string; trace_id: string })).toEqual([
+    expect.objectContaining({ id: event.id, trace_id: event.trace_id }),
+  ]);
 });
 
 test('docs/recipes.md and docs/frameworks.md show the files the tests run, byte for byte', async () => {

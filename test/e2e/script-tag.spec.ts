@@ -7,8 +7,7 @@ import type { TelemetryEvent } from 'tracebeam';
 import { expect, test } from './support/fixtures';
 
 const page = (tag: string, body = '') =>
-  `<!doctype html><html><head><meta charset="utf-8">${tag}</head>` +
-  `<body><h1>script tag</h1><button id="go">go</button>${body}</body></html>`;
+  `<!doctype html><html><head><meta charset="utf-8">${tag}</head>` + `<body><h1>script tag</h1><button id="go">go</button>${body}</body></html>`;
 
 test('the tag with data attributes delivers errors, traced API calls and the web vitals', async ({ app, page: tab }) => {
   const tag = `<script src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="web" data-release="1.2.3" data-propagate-to="${app.otherOrigin}"></script>`;
@@ -33,7 +32,10 @@ test('the tag with data attributes delivers errors, traced API calls and the web
   await tab.waitForTimeout(1500);
   await tab.goto(app.url + '/api/echo');
 
-  const events = await app.waitForEvents((e) => new Set(e.map((v) => v.vital?.name).filter(Boolean)).size >= 5 && e.some((v) => v.event === 'client_error'), 20_000);
+  const events = await app.waitForEvents(
+    (e) => new Set(e.map((v) => v.vital?.name).filter(Boolean)).size >= 5 && e.some((v) => v.event === 'client_error'),
+    20_000,
+  );
   for (const event of events) expect(event).toMatchObject({ service: 'web', release: '1.2.3' });
   const error = events.filter((e) => e.event === 'client_error');
   expect(error).toHaveLength(1);
@@ -57,7 +59,11 @@ test('without data-sink the tag only defines the global, for tracebeam.init()', 
   </script>`;
   await tab.goto(app.page(page('<script src="/dist/tracebeam.min.js"></script>', body)));
   await tab.locator('body[data-done="1"]').waitFor();
-  expect(await tab.evaluate(() => (window as unknown as { before: unknown }).before)).toEqual({ init: 'function', createClient: 'function', traceId: undefined });
+  expect(await tab.evaluate(() => (window as unknown as { before: unknown }).before)).toEqual({
+    init: 'function',
+    createClient: 'function',
+    traceId: undefined,
+  });
   // (TTFB and FCP may come along: init starts the default integrations.)
   const logged = (events: TelemetryEvent[]) => events.filter((e) => e.event !== 'web_vital');
   const events = logged(await app.waitForEvents((e) => logged(e).length >= 2));
@@ -110,7 +116,12 @@ test('web-vitals is inline and observes from the start: a page left before its l
   release();
   // TTFB waits for the load, which never came; INP for an interaction, which there was none of.
   const events = await app.waitForEvents((e) => new Set(e.map((v) => v.vital?.name).filter(Boolean)).size >= 3);
-  expect(events.filter((e) => e.event === 'web_vital').map((e) => e.vital!.name).sort()).toEqual(['CLS', 'FCP', 'LCP']);
+  expect(
+    events
+      .filter((e) => e.event === 'web_vital')
+      .map((e) => e.vital!.name)
+      .sort(),
+  ).toEqual(['CLS', 'FCP', 'LCP']);
   // One file: nothing fetched beside it.
   expect(requested.filter((path) => path.startsWith('/dist/') || path.startsWith('/node_modules/'))).toEqual(['/dist/tracebeam.min.js']);
 });

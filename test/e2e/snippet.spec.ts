@@ -38,7 +38,11 @@ const later = `
 
 // Each case has a service of its own: the page of the case before may still beacon while it closes.
 for (const [title, service, head] of [
-  ['configured by the data attributes of its tag', 'web-tag', `<script data-src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="web-tag">${SNIPPET}</script>${early}`],
+  [
+    'configured by the data attributes of its tag',
+    'web-tag',
+    `<script data-src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="web-tag">${SNIPPET}</script>${early}`,
+  ],
   [
     'configured by a tracebeam.init() call queued before the SDK',
     'web-init',
@@ -100,6 +104,11 @@ test('the snippet is under 1 KB and the page never sees it throw', async ({ app,
     ),
   );
   await page.locator('body[data-done="1"]').waitFor({ state: 'attached' });
-  expect(app.events().filter((e) => e.event !== 'web_vital').map((e) => e.event)).toEqual(['one']);
+  expect(
+    app
+      .events()
+      .filter((e) => e.event !== 'web_vital')
+      .map((e) => e.event),
+  ).toEqual(['one']);
   expect(exceptions).toEqual([]);
 });

@@ -34,7 +34,10 @@ test.describe('under Trusted Types', () => {
   test('the pre-load snippet loads the SDK through its policy', async ({ app, page: p }) => {
     const messages: string[] = [];
     p.on('console', (m) => messages.push(m.text()));
-    const head = csp('tracebeam') + WATCH + `<script nonce="${NONCE}" data-src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="tt-snippet">${SNIPPET}</script>`;
+    const head =
+      csp('tracebeam') +
+      WATCH +
+      `<script nonce="${NONCE}" data-src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="tt-snippet">${SNIPPET}</script>`;
     await p.goto(app.page(page(head, LOG_WHEN_READY('snippet'))));
     const events = await app.waitForEvents((e) => e.some((event) => event.event === 'tt_snippet'));
     expect(events.find((e) => e.event === 'tt_snippet')!.service).toBe('tt-snippet');
@@ -43,7 +46,8 @@ test.describe('under Trusted Types', () => {
   });
 
   test('a page that allows no such policy reports the violation (the check above can fail)', async ({ app, page: p }) => {
-    const head = csp('other') + WATCH + `<script nonce="${NONCE}" data-src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="tt-denied">${SNIPPET}</script>`;
+    const head =
+      csp('other') + WATCH + `<script nonce="${NONCE}" data-src="/dist/tracebeam.min.js" data-sink="/api/log" data-service="tt-denied">${SNIPPET}</script>`;
     await p.goto(app.page(page(head)));
     await expect.poll(() => violations(p)).not.toEqual([]);
   });
@@ -66,7 +70,10 @@ test.describe('under Trusted Types', () => {
       await client.flush();
     </script>`;
     await p.goto(app.page(page(head, body)));
-    const events = await app.waitForEvents((e) => e.some((event) => event.event === 'tt_esm') && e.some((event) => event.event === 'client_error') && e.some((event) => event.event === 'http_request'));
+    const events = await app.waitForEvents(
+      (e) =>
+        e.some((event) => event.event === 'tt_esm') && e.some((event) => event.event === 'client_error') && e.some((event) => event.event === 'http_request'),
+    );
     expect(events.filter((e) => e.service === 'tt-esm').length).toBeGreaterThanOrEqual(3);
     expect(await violations(p)).toEqual([]);
   });

@@ -13,7 +13,20 @@ import { shopPage, startShop, type Shop } from './viewer/shop';
 interface SinkEvent {
   event: string;
   trace_id: string;
-  error?: { type: string; message: string; stack?: string; minified_stack?: string; fingerprint?: string; frames?: Array<{ function?: string; file?: string; line?: number; column?: number; minified?: { function?: string; file?: string; line?: number; column?: number } }> };
+  error?: {
+    type: string;
+    message: string;
+    stack?: string;
+    minified_stack?: string;
+    fingerprint?: string;
+    frames?: Array<{
+      function?: string;
+      file?: string;
+      line?: number;
+      column?: number;
+      minified?: { function?: string; file?: string; line?: number; column?: number };
+    }>;
+  };
 }
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
@@ -37,7 +50,10 @@ test.afterEach(async () => {
 /** The events the sink wrote to its --out file so far. */
 function written(out: string): SinkEvent[] {
   try {
-    return readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SinkEvent);
+    return readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as SinkEvent);
   } catch {
     return [];
   }
@@ -52,7 +68,11 @@ function inScript(text: string): string {
 async function postEvent(url: string, fields: Record<string, unknown>): Promise<void> {
   const id = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
   const event = { id, timestamp: new Date().toISOString(), level: 'info', service: 'shop-web', sdk: { name: 'tracebeam', version: '0.1.0' }, ...fields };
-  const response = await fetch(`${url}/api/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+  const response = await fetch(`${url}/api/log`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ events: [event] }),
+  });
   expect(response.status).toBe(202);
 }
 
@@ -103,7 +123,10 @@ test('the trace page lays out client events, backend log lines and spans in time
   await expect(rows).toHaveCount(8, { timeout: 30_000 });
 
   // The DOM is in the order of the records' times, which the API gives oldest first.
-  const api = (await (await fetch(`${sink.url}/api/trace/${traceId}`)).json()) as { records: Array<{ time: number; event: string; origin: string }>; notes: string[] };
+  const api = (await (await fetch(`${sink.url}/api/trace/${traceId}`)).json()) as {
+    records: Array<{ time: number; event: string; origin: string }>;
+    notes: string[];
+  };
   const times = api.records.map((record) => record.time);
   expect(times).toEqual([...times].sort((a, b) => a - b));
   const shown = await rows.evaluateAll((nodes) =>
@@ -220,7 +243,16 @@ document.getElementById('buy')!.addEventListener('click', onBuyClick);
   writeFileSync(join(dir, 'src', 'cart.ts'), cart);
   writeFileSync(join(dir, 'src', 'main.ts'), main);
   const dist = join(dir, 'dist');
-  const result = await build({ entryPoints: [join(dir, 'src', 'main.ts')], bundle: true, minify: true, sourcemap: true, write: false, outfile: join(dist, 'shop.min.js'), format: 'iife', logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [join(dir, 'src', 'main.ts')],
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    write: false,
+    outfile: join(dist, 'shop.min.js'),
+    format: 'iife',
+    logLevel: 'silent',
+  });
   mkdirSync(dist);
   for (const output of result.outputFiles) writeFileSync(output.path, output.contents);
   expect(result.outputFiles.find((output) => output.path.endsWith('.js'))!.text).not.toContain('computeTotal');
@@ -250,9 +282,24 @@ document.getElementById('buy')!.addEventListener('click', onBuyClick);
   const lineOf = (source: string, text: string): number => source.slice(0, source.indexOf(text)).split('\n').length;
   const bundle = `${shop.url}/assets/shop.min.js`;
   expect(error.frames!.slice(0, 3)).toEqual([
-    expect.objectContaining({ function: 'computeTotal', file: expect.stringMatching(/src\/cart\.ts$/), line: lineOf(cart, 'throw new RangeError'), minified: expect.objectContaining({ file: bundle, line: 1 }) }),
-    expect.objectContaining({ function: 'checkout', file: expect.stringMatching(/src\/cart\.ts$/), line: lineOf(cart, 'return computeTotal(items)'), minified: expect.objectContaining({ file: bundle }) }),
-    expect.objectContaining({ function: 'onBuyClick', file: expect.stringMatching(/src\/main\.ts$/), line: lineOf(main, "document.title = "), minified: expect.objectContaining({ file: bundle }) }),
+    expect.objectContaining({
+      function: 'computeTotal',
+      file: expect.stringMatching(/src\/cart\.ts$/),
+      line: lineOf(cart, 'throw new RangeError'),
+      minified: expect.objectContaining({ file: bundle, line: 1 }),
+    }),
+    expect.objectContaining({
+      function: 'checkout',
+      file: expect.stringMatching(/src\/cart\.ts$/),
+      line: lineOf(cart, 'return computeTotal(items)'),
+      minified: expect.objectContaining({ file: bundle }),
+    }),
+    expect.objectContaining({
+      function: 'onBuyClick',
+      file: expect.stringMatching(/src\/main\.ts$/),
+      line: lineOf(main, 'document.title = '),
+      minified: expect.objectContaining({ file: bundle }),
+    }),
   ]);
   expect(error.stack).toMatch(/at computeTotal \(.*src\/cart\.ts:\d+:\d+\)/);
   expect(error.minified_stack).toContain(`${bundle}:1:`);
@@ -267,7 +314,14 @@ document.getElementById('buy')!.addEventListener('click', onBuyClick);
 test('in a narrow window, attribute names stay whole, and the page asks for no /favicon.ico', async ({ page }) => {
   test.setTimeout(90_000);
   sink = await startCliSink(['--ui', '--out', join(dir, 'events.jsonl')]);
-  const attributes = { duration_ms: 1234, response_bytes: 5678, cache_status: 'miss', upstream_region: 'eu-west-1', retry_count: 2, request_path: '/api/inventory/items' };
+  const attributes = {
+    duration_ms: 1234,
+    response_bytes: 5678,
+    cache_status: 'miss',
+    upstream_region: 'eu-west-1',
+    retry_count: 2,
+    request_path: '/api/inventory/items',
+  };
   await postEvent(sink.url, { event: 'inventory_sync_finished', trace_id: 'c'.repeat(32), ...attributes });
   const asked: string[] = [];
   page.on('request', (request) => asked.push(new URL(request.url()).pathname));

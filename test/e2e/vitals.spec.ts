@@ -195,16 +195,23 @@ for (const failure of ['offline', 'csp', '404'] as const) {
     const said: string[] = [];
     tab.on('pageerror', (error) => errors.push(error));
     tab.on('console', (message) => message.text().startsWith('[tracebeam]') && said.push(`${message.type()}: ${message.text()}`));
-    if (failure !== 'csp') await tab.route('**/web-vitals/dist/web-vitals.js', (route) => (failure === 'offline' ? route.abort('internetdisconnected') : route.fulfill({ status: 404, body: 'not found' })));
+    if (failure !== 'csp')
+      await tab.route('**/web-vitals/dist/web-vitals.js', (route) =>
+        failure === 'offline' ? route.abort('internetdisconnected') : route.fulfill({ status: 404, body: 'not found' }),
+      );
     const dev = IMPORT_MAP.replace('"/dist/index.mjs"', '"/dist/index.development.mjs"');
     const csp = `<meta http-equiv="Content-Security-Policy" content="script-src 'unsafe-inline' ${app.url}/dist/">`;
     const script = clientScript.replace('document.body.dataset.ready', "client.log('info', 'still_here'); document.body.dataset.ready");
     const release = await heldLoad(tab, app, script, failure === 'csp' ? csp + dev : dev);
     release();
     await tab.waitForFunction(() => document.readyState === 'complete');
-    await expect.poll(() => said.filter((line) => line.includes('web vitals'))).toEqual([
-      expect.stringMatching(/^warning: \[tracebeam\] web vitals are off for this page: web-vitals did not load or start TypeError: Failed to fetch dynamically imported module/),
-    ]);
+    await expect
+      .poll(() => said.filter((line) => line.includes('web vitals')))
+      .toEqual([
+        expect.stringMatching(
+          /^warning: \[tracebeam\] web vitals are off for this page: web-vitals did not load or start TypeError: Failed to fetch dynamically imported module/,
+        ),
+      ]);
     await tab.click('#go');
     await tab.goto(app.url + '/api/echo');
     const events = await app.waitForEvents((e) => e.some((v) => v.event === 'still_here'));

@@ -118,7 +118,10 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       inFlight.delete(batch);
       if (typeof result === 'number') {
         // What also left by beacon meanwhile waits in `beaconed` for the page to come back.
-        enqueue(batch.filter((entry) => !beaconed.has(entry)), true);
+        enqueue(
+          batch.filter((entry) => !beaconed.has(entry)),
+          true,
+        );
         if (__DEV__ && o.debug) {
           say('warn', `${batch.length} events not delivered (${reason}): no answer, or 408, 429 or 5xx from the sink; retry in ${Math.round(result)} ms`);
         }
@@ -157,16 +160,24 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     for (const { entries: sent, bytes, answer } of sender.exit(entries, exitRoom)) {
       exitRoom -= bytes;
       sent.forEach((entry) => beaconed.add(entry));
-      if (__DEV__ && o.debug) say('info', `sent ${sent.length} events (page_hidden) by ${!answer ? 'beacon' : o.transport ? "the app's transport" : 'keepalive fetch'}: ${describeEntries(sent)}`);
+      if (__DEV__ && o.debug)
+        say(
+          'info',
+          `sent ${sent.length} events (page_hidden) by ${!answer ? 'beacon' : o.transport ? "the app's transport" : 'keepalive fetch'}: ${describeEntries(sent)}`,
+        );
       void answer?.then((result) => {
-        if (__DEV__ && o.debug && typeof result === 'number') say('warn', `${sent.length} events sent at page exit got no answer; they go again if the page comes back`);
+        if (__DEV__ && o.debug && typeof result === 'number')
+          say('warn', `${sent.length} events sent at page exit got no answer; they go again if the page comes back`);
         sent.forEach((entry) => beaconed.delete(entry));
         // A keepalive request that failed: the page is still here, so it waits for its return.
         if (typeof result === 'number') enqueue(notFlying(sent), true);
         save();
       });
     }
-    enqueue(waiting.filter((entry) => !beaconed.has(entry)), true);
+    enqueue(
+      waiting.filter((entry) => !beaconed.has(entry)),
+      true,
+    );
     save();
   }
 

@@ -18,8 +18,7 @@ export const BEACON_MAX_BYTES = 60_000;
  */
 export const EXIT_BUDGET_BYTES = 40 * 1024;
 
-export const toBody = (jsons: Array<string | undefined>, shared = ''): string =>
-  `{${shared && `"shared":${shared},`}"events":[${jsons}]}`;
+export const toBody = (jsons: Array<string | undefined>, shared = ''): string => `{${shared && `"shared":${shared},`}"events":[${jsons}]}`;
 
 /** The events as JSON without their common fields, and those fields as one JSON object. */
 export function hoistShared(jsons: string[]): [string[], string] {

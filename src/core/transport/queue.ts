@@ -15,8 +15,7 @@ export interface Entry {
 export const toEntry = (json: string, isError: boolean): Entry => ({ json, isError, bytes: utf8Length(json) + 1 });
 
 /** The total of `size` over the entries: their bytes unless told otherwise. */
-export const total = (entries: readonly Entry[], size = (entry: Entry): number => entry.bytes): number =>
-  entries.reduce((sum, entry) => sum + size(entry), 0);
+export const total = (entries: readonly Entry[], size = (entry: Entry): number => entry.bytes): number => entries.reduce((sum, entry) => sum + size(entry), 0);
 
 /**
  * The entries, in order, less enough of them to take `excess` off their total `size` (one per

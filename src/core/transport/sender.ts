@@ -77,7 +77,18 @@ export function createSender(options: SenderOptions): Sender {
         // A transport packs its own requests for page exit.
         const batch = fitting(entries, room - ENVELOPE_BYTES);
         const bytes = total(batch) + ENVELOPE_BYTES;
-        return batch.length ? [{ entries: batch, bytes, answer: viaTransport(batch.map((entry) => entry.json), true) }] : [];
+        return batch.length
+          ? [
+              {
+                entries: batch,
+                bytes,
+                answer: viaTransport(
+                  batch.map((entry) => entry.json),
+                  true,
+                ),
+              },
+            ]
+          : [];
       }
       const candidates = fitting(entries, room * MAX_COMPACTION);
       const [jsons, shared] = hoistShared(candidates.map((entry) => entry.json));

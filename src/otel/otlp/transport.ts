@@ -74,7 +74,10 @@ export function toParts(events: TelemetryEvent[], maxBytes = Infinity): Part[] {
     }
     if (chunk.length) encode(path, chunk);
   };
-  pack('/v1/logs', events.filter((event) => !isSpanEvent(event)));
+  pack(
+    '/v1/logs',
+    events.filter((event) => !isSpanEvent(event)),
+  );
   pack('/v1/traces', events.filter(isSpanEvent));
   return parts;
 }

@@ -79,7 +79,8 @@ export async function startTestApp(): Promise<TestApp> {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString()) as { events?: Array<{ id?: string; error?: unknown }> };
         const beacon = record.contentType.startsWith('text/plain');
-        for (const event of body.events ?? []) app.received.push(event.error === undefined ? { id: String(event.id), beacon } : { id: String(event.id), beacon, error: event.error });
+        for (const event of body.events ?? [])
+          app.received.push(event.error === undefined ? { id: String(event.id), beacon } : { id: String(event.id), beacon, error: event.error });
       } catch {
         // Not a batch: the sink answers it as it should.
       }

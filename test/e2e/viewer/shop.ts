@@ -41,9 +41,15 @@ export async function startShop({ log, assets }: ShopOptions): Promise<Shop> {
     }
     const traceId = /^00-([0-9a-f]{32})-/.exec(String(req.headers.traceparent ?? ''))?.[1];
     await new Promise((resolve) => setTimeout(resolve, 40));
-    await appendFile(log, `${JSON.stringify({ event: 'checkout_received', level: 'info', timestamp: new Date().toISOString(), trace_id: traceId, logger: 'shop.api', items: 2 })}\n`);
+    await appendFile(
+      log,
+      `${JSON.stringify({ event: 'checkout_received', level: 'info', timestamp: new Date().toISOString(), trace_id: traceId, logger: 'shop.api', items: 2 })}\n`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 40));
-    await appendFile(log, `${JSON.stringify({ level: 50, time: Date.now(), pid: process.pid, hostname: 'shop', msg: 'payment declined', traceId, err: { type: 'PaymentError', message: 'card declined', stack: 'PaymentError: card declined\n    at charge (payments.js:12:9)' } })}\n`);
+    await appendFile(
+      log,
+      `${JSON.stringify({ level: 50, time: Date.now(), pid: process.pid, hostname: 'shop', msg: 'payment declined', traceId, err: { type: 'PaymentError', message: 'card declined', stack: 'PaymentError: card declined\n    at charge (payments.js:12:9)' } })}\n`,
+    );
     // A line a real server log also has: not JSON, skipped by the reader.
     await appendFile(log, 'WARNING: this line is plain text\n');
     await new Promise((resolve) => setTimeout(resolve, 40));

@@ -18,7 +18,9 @@ it('changes nothing on the page when imported', async () => {
   const listeners = [vi.spyOn(window, 'addEventListener'), vi.spyOn(document, 'addEventListener')];
   const storage = [vi.spyOn(Storage.prototype, 'getItem'), vi.spyOn(Storage.prototype, 'setItem')];
   await import('../../../src/index');
-  expect({ fetch, open: XMLHttpRequest.prototype.open, send: XMLHttpRequest.prototype.send, pushState: history.pushState, onerror: window.onerror }).toEqual(globals);
+  expect({ fetch, open: XMLHttpRequest.prototype.open, send: XMLHttpRequest.prototype.send, pushState: history.pushState, onerror: window.onerror }).toEqual(
+    globals,
+  );
   expect(Object.keys(globalThis).filter((key) => !keys.has(key))).toEqual([]);
   for (const spy of [...listeners, ...storage]) expect(spy).not.toHaveBeenCalled();
 });

@@ -143,7 +143,10 @@ describe('outbox', () => {
   it('drops a record it can not read, and events without a valid id', async () => {
     const storage = memoryStorage();
     storage.setItem('tracebeam:outbox:torn', '{"v":1,"sink":');
-    storage.setItem('tracebeam:outbox:odd', JSON.stringify({ v: 1, sink: SINK, saved: Date.now(), dropped: 0, events: [{ id: 'nope' }, null, JSON.parse(event('ok').json)] }));
+    storage.setItem(
+      'tracebeam:outbox:odd',
+      JSON.stringify({ v: 1, sink: SINK, saved: Date.now(), dropped: 0, events: [{ id: 'nope' }, null, JSON.parse(event('ok').json)] }),
+    );
     storage.setItem('unrelated', 'kept');
     const restored = await createOutbox(SINK, { storage: () => storage }).restore();
     expect(names(restored.entries)).toEqual(['ok']);

@@ -20,7 +20,10 @@ afterEach(() => {
 
 describe('serverTraceparent', () => {
   it('reads the traceparent an edge hop sent in Server-Timing', () => {
-    navigationWith([{ name: 'cache', description: 'hit' }, { name: 'traceparent', description: EDGE }]);
+    navigationWith([
+      { name: 'cache', description: 'hit' },
+      { name: 'traceparent', description: EDGE },
+    ]);
     expect(serverTraceparent()).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', flags: 1 });
     expect(pageLoadTrace()).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', flags: 1 });
   });

@@ -49,7 +49,14 @@ const settled = async () => {
 };
 
 const metric = (name: string, extra: object = {}) => ({
-  name, value: 1234.5, rating: 'needs-improvement', delta: 1234.5, id: `v5-${name}`, navigationType: 'navigate', entries: [{}], ...extra,
+  name,
+  value: 1234.5,
+  rating: 'needs-improvement',
+  delta: 1234.5,
+  id: `v5-${name}`,
+  navigationType: 'navigate',
+  entries: [{}],
+  ...extra,
 });
 
 describe('webVitals', () => {
@@ -80,7 +87,9 @@ describe('webVitals', () => {
     expect([...reporters.keys()].sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
     expect([...builds]).toEqual(['attribution']);
     reporters.get('INP')!(
-      metric('INP', { attribution: { interactionTarget: 'button#buy', inputDelay: 12, processingDuration: 80, longestScript: { entry: {} }, interactionTargetElement: {} } }),
+      metric('INP', {
+        attribution: { interactionTarget: 'button#buy', inputDelay: 12, processingDuration: 80, longestScript: { entry: {} }, interactionTargetElement: {} },
+      }),
     );
     expect(captured[0].vital?.attribution).toEqual({ interactionTarget: 'button#buy', inputDelay: 12, processingDuration: 80 });
   });
@@ -122,7 +131,7 @@ describe('webVitals', () => {
     teardown();
   });
 
-  it('puts INP in the trace of the interaction it measured, found by its entries\' start times', async () => {
+  it("puts INP in the trace of the interaction it measured, found by its entries' start times", async () => {
     reporters.clear();
     const { client, captured, current } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
@@ -135,7 +144,7 @@ describe('webVitals', () => {
       dispatchEvent(click);
       clicks.push(click.timeStamp);
       // Interactions some milliseconds apart, as a person's are.
-      for (const until = performance.now() + 5; performance.now() < until; );
+      for (const until = performance.now() + 5; performance.now() < until;);
     }
     // The second click's interaction: a pointerdown a little before it, and the click itself.
     reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[1] - 0.5 }, { startTime: clicks[1] }] }));
@@ -192,8 +201,20 @@ describe('webVitals', () => {
 
   for (const [what, load] of [
     ['a chunk that does not arrive', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module: /web-vitals.js'))],
-    ['a loader that throws', () => { throw new Error('no dynamic import here'); }],
-    ['a reporter that throws', async () => [() => { throw new Error('no PerformanceObserver'); }]],
+    [
+      'a loader that throws',
+      () => {
+        throw new Error('no dynamic import here');
+      },
+    ],
+    [
+      'a reporter that throws',
+      async () => [
+        () => {
+          throw new Error('no PerformanceObserver');
+        },
+      ],
+    ],
   ] as const) {
     it(`${what} never throws into the page; with debug the development build says why`, async () => {
       const unhandled = vi.fn();

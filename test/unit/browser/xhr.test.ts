@@ -22,7 +22,9 @@ function echoServer(): Promise<{ origin: string; server: Server }> {
     if (url.pathname === '/slow') setTimeout(answer, 1_000);
     else answer();
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })),
+  );
 }
 
 let page: Awaited<ReturnType<typeof echoServer>>;

@@ -83,7 +83,10 @@ describe('tracebeam sink --ui', () => {
     const log = join(dir, 'server.log');
     await writeFile(log, `${JSON.stringify({ event: 'request_started', timestamp: '2024-05-01T12:00:00.200Z', trace_id: TRACE })}\nplain text\n`);
     const { sink } = await start(['--ui', '--out', out, '--logs', `${log},${join(dir, 'missing.log')}`]);
-    await post(sink.url, [validEvent({ event: 'checkout_started', timestamp: '2024-05-01T12:00:00.100Z' }), validEvent({ event: 'client_error', level: 'error', timestamp: '2024-05-01T12:00:00.300Z' })]);
+    await post(sink.url, [
+      validEvent({ event: 'checkout_started', timestamp: '2024-05-01T12:00:00.100Z' }),
+      validEvent({ event: 'client_error', level: 'error', timestamp: '2024-05-01T12:00:00.300Z' }),
+    ]);
     const data = (await (await fetch(`${sink.url}/api/trace/${TRACE}`)).json()) as { records: Array<{ event: string; origin: string }>; notes: string[] };
     expect(data.records.map((record) => [record.event, record.origin])).toEqual([
       ['checkout_started', 'client'],
@@ -110,8 +113,20 @@ describe('tracebeam sink --ui', () => {
 describe('tracebeam sink --sourcemaps', () => {
   it('writes events with their minified frames mapped back to the sources', async () => {
     await mkdir(join(dir, 'src'));
-    await writeFile(join(dir, 'src', 'app.ts'), 'export function explode(): never {\n  throw new Error("kaboom");\n}\n(globalThis as any).go = () => explode();\n');
-    const result = await build({ entryPoints: [join(dir, 'src', 'app.ts')], bundle: true, minify: true, sourcemap: true, write: false, outfile: join(dir, 'dist', 'app.js'), format: 'iife', logLevel: 'silent' });
+    await writeFile(
+      join(dir, 'src', 'app.ts'),
+      'export function explode(): never {\n  throw new Error("kaboom");\n}\n(globalThis as any).go = () => explode();\n',
+    );
+    const result = await build({
+      entryPoints: [join(dir, 'src', 'app.ts')],
+      bundle: true,
+      minify: true,
+      sourcemap: true,
+      write: false,
+      outfile: join(dir, 'dist', 'app.js'),
+      format: 'iife',
+      logLevel: 'silent',
+    });
     await mkdir(join(dir, 'dist'));
     for (const file of result.outputFiles) await writeFile(file.path, file.contents);
     let stack = '';

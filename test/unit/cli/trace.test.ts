@@ -36,7 +36,18 @@ async function trace(argv: string[], options: Parameters<typeof runTrace>[2] = {
         .out()
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line) as { time: string | null; source: string; level: string; event: string; input: string; line: number; record: Record<string, unknown> })
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              time: string | null;
+              source: string;
+              level: string;
+              event: string;
+              input: string;
+              line: number;
+              record: Record<string, unknown>;
+            },
+        )
     : [];
   return { code, out: io.out(), err: io.err(), records };
 }
@@ -65,7 +76,13 @@ describe('tracebeam trace: the loggers it reads', () => {
     const log = await file('api.log', [
       { event: 'request_started', level: 'info', timestamp: '2024-05-01T12:00:00.200123Z', trace_id: TRACE, path: '/api/cart' },
       { event: 'other trace', level: 'info', timestamp: '2024-05-01T12:00:00.300Z', trace_id: OTHER },
-      { event: 'payment_failed', level: 'error', timestamp: '2024-05-01T12:00:00.400Z', trace_id: TRACE, exception: 'Traceback (most recent call last):\n  File "pay.py", line 3\nValueError: card declined' },
+      {
+        event: 'payment_failed',
+        level: 'error',
+        timestamp: '2024-05-01T12:00:00.400Z',
+        trace_id: TRACE,
+        exception: 'Traceback (most recent call last):\n  File "pay.py", line 3\nValueError: card declined',
+      },
     ]);
     const { code, records } = await trace([TRACE, log, '--json']);
     expect(code).toBe(0);
@@ -88,7 +105,13 @@ describe('tracebeam trace: the loggers it reads', () => {
   it('reads pino lines: numeric levels, epoch ms `time`, `msg`, upper-case traceId', async () => {
     const log = await file('server.log', [
       { level: 30, time: 1714564800100, pid: 7, hostname: 'h', msg: 'request received', traceId: TRACE.toUpperCase() },
-      { level: 50, time: 1714564800300, msg: 'payment failed', traceId: TRACE, err: { type: 'PaymentError', message: 'card declined', stack: 'PaymentError: card declined' } },
+      {
+        level: 50,
+        time: 1714564800300,
+        msg: 'payment failed',
+        traceId: TRACE,
+        err: { type: 'PaymentError', message: 'card declined', stack: 'PaymentError: card declined' },
+      },
       { level: 60, time: 1714564800400, msg: 'gone', traceId: TRACE },
       { level: 20, time: 1714564800000, msg: 'debugging', traceId: TRACE },
       { level: 10, time: 1714564799000, msg: 'tracing', traceId: TRACE },
@@ -109,7 +132,14 @@ describe('tracebeam trace: the loggers it reads', () => {
 
   it('reads OpenTelemetry-style records: traceId, timeUnixNano as a string, severityText, body', async () => {
     const log = await file('otel.jsonl', [
-      { timeUnixNano: '1714564800123456789', severityText: 'WARN', severityNumber: 13, body: { stringValue: 'cache miss' }, traceId: TRACE, spanId: '00f067aa0ba902b7' },
+      {
+        timeUnixNano: '1714564800123456789',
+        severityText: 'WARN',
+        severityNumber: 13,
+        body: { stringValue: 'cache miss' },
+        traceId: TRACE,
+        spanId: '00f067aa0ba902b7',
+      },
       { timeUnixNano: '1714564800000000000', severityNumber: 17, body: 'boom', traceId: TRACE },
     ]);
     const { records } = await trace([TRACE, log, '--json']);
@@ -197,7 +227,9 @@ describe('tracebeam trace: the timeline', () => {
         span: { name: 'GET /api/cart', kind: 'client', start_ms: 1714564800150, duration_ms: 80, status: 'ok' },
       }),
     ]);
-    const log = await file('server.log', [{ event: 'cart loaded', level: 'info', timestamp: '2024-05-01T12:00:00.300Z', trace_id: TRACE, status_code: 500, user_id: '42' }]);
+    const log = await file('server.log', [
+      { event: 'cart loaded', level: 'info', timestamp: '2024-05-01T12:00:00.300Z', trace_id: TRACE, status_code: 500, user_id: '42' },
+    ]);
     const { code, out } = await trace([TRACE, events, log]);
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
@@ -242,7 +274,9 @@ describe('tracebeam trace: the timeline', () => {
   });
 
   it('never passes terminal escape sequences from events through', async () => {
-    const log = await file('server.log', [{ event: 'evil\u001b]0;pwned\u0007', level: 'error', timestamp: '2024-05-01T12:00:00.300Z', trace_id: TRACE, note: 'a\u001b[2Jb' }]);
+    const log = await file('server.log', [
+      { event: 'evil\u001b]0;pwned\u0007', level: 'error', timestamp: '2024-05-01T12:00:00.300Z', trace_id: TRACE, note: 'a\u001b[2Jb' },
+    ]);
     const { out } = await trace([TRACE, log]);
     expect(out).not.toContain('\u001b');
     expect(out).toContain('evil\\x1b]0;pwned\\x07');
@@ -315,7 +349,8 @@ describe('tracebeam trace: inputs', () => {
   });
 
   it('reads standard input for `-`, and when no file is given and input is piped', async () => {
-    const piped = (): TraceInput => Readable.from([`${JSON.stringify({ event: 'from stdin', timestamp: '2024-05-01T12:00:00.100Z', trace_id: TRACE })}\nnot json\n`]);
+    const piped = (): TraceInput =>
+      Readable.from([`${JSON.stringify({ event: 'from stdin', timestamp: '2024-05-01T12:00:00.100Z', trace_id: TRACE })}\nnot json\n`]);
     const log = await file('server.log', [{ event: 'from file', timestamp: '2024-05-01T12:00:00.200Z', trace_id: TRACE }]);
     const withDash = await trace([TRACE, '-', log, '--json'], { stdin: piped });
     expect(withDash.records.map((r) => [r.event, r.source])).toEqual([
@@ -336,12 +371,7 @@ describe('tracebeam trace: inputs', () => {
 });
 
 describe('tracebeam trace: the trace id', () => {
-  it.each([
-    [TRACE.toUpperCase()],
-    ['4bf92f35-77b3-4da6-a3ce-929d0e0e4736'],
-    [`00-${TRACE}-00f067aa0ba902b7-01`],
-    [` ${TRACE} `],
-  ])('accepts %s', async (id) => {
+  it.each([[TRACE.toUpperCase()], ['4bf92f35-77b3-4da6-a3ce-929d0e0e4736'], [`00-${TRACE}-00f067aa0ba902b7-01`], [` ${TRACE} `]])('accepts %s', async (id) => {
     const log = await file('server.log', [{ event: 'x', timestamp: '2024-05-01T12:00:00.300Z', trace_id: TRACE }]);
     const { code, records } = await trace([id, log, '--json']);
     expect(code).toBe(0);

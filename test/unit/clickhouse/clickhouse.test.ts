@@ -73,9 +73,7 @@ describe('the sink on ClickHouse', () => {
       const batches = Array.from({ length: 20 }, (_, i) => events.slice(i * 20, i * 20 + 20));
       // Every batch goes to both sinks at once, and again to each: what retries through a load
       // balancer do when an answer is lost.
-      const answers = await Promise.all(
-        batches.flatMap((batch) => [post(a!.url, batch), post(b!.url, batch), post(a!.url, batch), post(b!.url, batch)]),
-      );
+      const answers = await Promise.all(batches.flatMap((batch) => [post(a!.url, batch), post(b!.url, batch), post(a!.url, batch), post(b!.url, batch)]));
       const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ accepted: number; duplicates: number }>;
       expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 202));
       // Each sink drops its own repeats; across the two, every event was written twice.
@@ -156,7 +154,9 @@ describe('the sink on ClickHouse', () => {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const expected = events.map((event) => JSON.parse(toRow(event as unknown as LogObject, JSON.stringify(event), event.id, 'client', 'sink')) as Record<string, unknown>);
+    const expected = events.map(
+      (event) => JSON.parse(toRow(event as unknown as LogObject, JSON.stringify(event), event.id, 'client', 'sink')) as Record<string, unknown>,
+    );
     // 18.16 quotes 64-bit integers in JSON; compare numbers as numbers.
     const normal = (row: Record<string, unknown>): Record<string, unknown> => ({ ...row, time_ms: Number(row.time_ms) });
     const byId = (a: Record<string, unknown>, b: Record<string, unknown>): number => String(a.id).localeCompare(String(b.id));
@@ -168,7 +168,8 @@ describe('the sink on ClickHouse', () => {
     const out = join(dir, `${table}.jsonl`);
     const running = await sink(['--clickhouse', `${clickhouse.url}/`, '--table', table, '--out', out]);
     try {
-      const stack = 'TypeError: total is undefined\n    at applyDiscount (https://shop.test/app.4a41.js:41:13)\n    at checkout (https://shop.test/app.4a41.js:15:2)';
+      const stack =
+        'TypeError: total is undefined\n    at applyDiscount (https://shop.test/app.4a41.js:41:13)\n    at checkout (https://shop.test/app.4a41.js:15:2)';
       const sent = validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'total is undefined', stack, handled: false } });
       expect(await deliver(running.url, [sent])).toEqual([202]);
       await running.close();
@@ -176,7 +177,10 @@ describe('the sink on ClickHouse', () => {
       const inFile = JSON.parse(line!) as TelemetryEvent;
       expect(inFile.error!.frames!.map((frame) => frame.function)).toEqual(['applyDiscount', 'checkout']);
       expect(inFile.error!.fingerprint).toMatch(/^[\da-f]{8}$/);
-      const row = JSON.parse(await clickhouse.query(`SELECT error_fingerprint, raw FROM ${table} FINAL FORMAT JSONEachRow`)) as { error_fingerprint: string; raw: string };
+      const row = JSON.parse(await clickhouse.query(`SELECT error_fingerprint, raw FROM ${table} FINAL FORMAT JSONEachRow`)) as {
+        error_fingerprint: string;
+        raw: string;
+      };
       expect(row.error_fingerprint).toBe(inFile.error!.fingerprint);
       expect(JSON.parse(row.raw)).toEqual(inFile);
     } finally {
@@ -262,14 +266,23 @@ describe('tracebeam trace and the viewer from ClickHouse', () => {
         JSON.stringify({ event: 'other_trace', level: 'info', timestamp: '2024-05-01T12:00:00.460Z', trace_id: other }),
       ].join('\n'),
     );
-    await writeFile(jsonLogger, `${JSON.stringify({ message: 'stock checked', levelname: 'INFO', asctime: '2024-05-01T12:00:00.350Z', trace_id: traceId.toUpperCase() })}\n`);
+    await writeFile(
+      jsonLogger,
+      `${JSON.stringify({ message: 'stock checked', levelname: 'INFO', asctime: '2024-05-01T12:00:00.350Z', trace_id: traceId.toUpperCase() })}\n`,
+    );
     await writeFile(pino, `${JSON.stringify({ level: 30, time: Date.parse('2024-05-01T12:00:00.400Z'), msg: 'charged card', trace_id: traceId, pid: 1 })}\n`);
     return [structlog, jsonLogger, pino];
   }
 
   const clientEvents = (): TelemetryEvent[] => [
     validEvent({ trace_id: traceId, timestamp: '2024-05-01T12:00:00.100Z', event: 'checkout_clicked' }),
-    validEvent({ trace_id: traceId, timestamp: '2024-05-01T12:00:00.500Z', event: 'client_error', level: 'error', error: { type: 'Error', message: 'payment failed' } }),
+    validEvent({
+      trace_id: traceId,
+      timestamp: '2024-05-01T12:00:00.500Z',
+      event: 'client_error',
+      level: 'error',
+      error: { type: 'Error', message: 'payment failed' },
+    }),
     validEvent({ trace_id: other, timestamp: '2024-05-01T12:00:00.200Z', event: 'elsewhere' }),
   ];
 

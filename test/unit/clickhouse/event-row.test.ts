@@ -27,10 +27,20 @@ function readTsv(line: string): Record<string, unknown> {
 
 const cases: Array<[string, LogObject]> = [
   ['a plain event', validEvent({ session_id: 's1', url: 'https://shop.example.com/', cart_items: 3 }) as unknown as LogObject],
-  ['an error event', validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'a\tb\nc', stack: 'at x (a.js:1:2)\n  at y', fingerprint: 'f\\1' } }) as unknown as LogObject],
+  [
+    'an error event',
+    validEvent({
+      level: 'error',
+      event: 'client_error',
+      error: { type: 'TypeError', message: 'a\tb\nc', stack: 'at x (a.js:1:2)\n  at y', fingerprint: 'f\\1' },
+    }) as unknown as LogObject,
+  ],
   ['an HTTP event', validEvent({ event: 'http_request', http: { method: 'GET', url: '/api', status_code: 502, duration_ms: 12.345 } }) as unknown as LogObject],
   ['a vital', validEvent({ event: 'web_vital', vital: { name: 'CLS', value: 0.000001234, rating: 'good' } }) as unknown as LogObject],
-  ['tabs, line ends, NULs and backslashes in fields', validEvent({ release: 'r\t1', environment: 'p\r\nq', user_id: 'u\u0000\\', session_id: '\\t' }) as unknown as LogObject],
+  [
+    'tabs, line ends, NULs and backslashes in fields',
+    validEvent({ release: 'r\t1', environment: 'p\r\nq', user_id: 'u\u0000\\', session_id: '\\t' }) as unknown as LogObject,
+  ],
   ['huge and tiny numbers', validEvent({ http: { status_code: 70_000, duration_ms: 1e21 }, vital: { name: 'x', value: -0 } }) as unknown as LogObject],
   ['env in place of environment', validEvent({ env: 'staging' }) as unknown as LogObject],
   ['odd timestamps', validEvent({ timestamp: '2024-02-30T25:61:00.000Z' }) as unknown as LogObject],
@@ -40,7 +50,10 @@ const cases: Array<[string, LogObject]> = [
   ['a trace id in capitals', validEvent({ trace_id: '4BF92F3577B34DA6A3CE929D0E0E4736' }) as unknown as LogObject],
   ['a service object', { ...(validEvent() as unknown as LogObject), service: { name: 'api' } }],
   ['nothing but an id', { id: 'x' }],
-  ['fields of the wrong types', { id: 'y', timestamp: 5, level: 3, event: { stringValue: 'msg' }, trace_id: 7, span_id: '', error: 'e', http: [1], vital: null }],
+  [
+    'fields of the wrong types',
+    { id: 'y', timestamp: 5, level: 3, event: { stringValue: 'msg' }, trace_id: 7, span_id: '', error: 'e', http: [1], vital: null },
+  ],
   ['non-ASCII text', validEvent({ user_id: 'Zoë 😀', release: '\u2028' }) as unknown as LogObject],
 ];
 

@@ -93,7 +93,13 @@ export async function startClickHouse(): Promise<ClickHouse> {
     const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`clickhouse-server exited with ${code}: ${output}`))));
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const ready = await Promise.race([query('SELECT 1').then(() => true, () => false), exited]);
+      const ready = await Promise.race([
+        query('SELECT 1').then(
+          () => true,
+          () => false,
+        ),
+        exited,
+      ]);
       if (ready) return;
       if (Date.now() > deadline) throw new Error(`clickhouse-server did not answer within 60 s: ${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));

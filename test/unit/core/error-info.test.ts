@@ -26,7 +26,13 @@ describe('toErrorInfo', () => {
     ['null', null, { type: 'null', message: 'null' }],
     ['undefined', undefined, { type: 'undefined', message: 'undefined' }],
     ['a plain object', { code: 'E1' }, { type: 'Object', message: '{"code":"E1"}' }],
-    ['a class instance', new (class HttpFailure { status = 503; })(), { type: 'HttpFailure', message: '{"status":503}' }],
+    [
+      'a class instance',
+      new (class HttpFailure {
+        status = 503;
+      })(),
+      { type: 'HttpFailure', message: '{"status":503}' },
+    ],
   ])('describes a thrown non-Error: %s', (_, thrown, expected) => {
     expect(toErrorInfo(thrown, false)).toEqual({ ...expected, handled: false });
   });
@@ -50,7 +56,11 @@ describe('toErrorInfo', () => {
     expect(() => toErrorInfo(proxy, false)).not.toThrow();
     expect(toErrorInfo(Object.create(null), false)).toMatchObject({ type: 'Object', message: '{}' });
     const hostile = new Error('hostile');
-    Object.defineProperty(hostile, 'stack', { get: () => { throw new Error('no stack for you'); } });
+    Object.defineProperty(hostile, 'stack', {
+      get: () => {
+        throw new Error('no stack for you');
+      },
+    });
     expect(() => toErrorInfo(hostile, false)).not.toThrow();
     expect(toErrorInfo(hostile, false)).toEqual({ type: 'Error', message: 'hostile', stack: '[Unreadable]', handled: false });
   });
@@ -70,7 +80,9 @@ describe('firstFrameLine', () => {
   });
 
   it('finds SpiderMonkey’s and JavaScriptCore’s first `@` line', () => {
-    expect(firstFrameLine('applyDiscount@https://shop.test/app.js:41:13\n@https://shop.test/index.html:23:1')).toBe('applyDiscount@https://shop.test/app.js:41:13');
+    expect(firstFrameLine('applyDiscount@https://shop.test/app.js:41:13\n@https://shop.test/index.html:23:1')).toBe(
+      'applyDiscount@https://shop.test/app.js:41:13',
+    );
     expect(firstFrameLine('map@[native code]\nrender@https://shop.test/app.js:2:1')).toBe('map@[native code]');
   });
 

@@ -15,10 +15,12 @@ const record = (overrides: Partial<EventRecord> = {}): EventRecord => ({
 
 describe('buildEvent', () => {
   it('writes the wire format, version 1, valid against the shipped JSON Schema', () => {
-    const event = buildEvent(
-      record({ spanId: '00f067aa0ba902b7', userId: '42', url: 'https://shop.test/cart' }),
-      { service: 'web', release: '1.4.2', environment: 'production', session_id: 's1' },
-    );
+    const event = buildEvent(record({ spanId: '00f067aa0ba902b7', userId: '42', url: 'https://shop.test/cart' }), {
+      service: 'web',
+      release: '1.4.2',
+      environment: 'production',
+      session_id: 's1',
+    });
     expect(event).toMatchObject({
       timestamp: '2026-11-21T12:00:00.005Z',
       level: 'info',

@@ -18,17 +18,52 @@ function revoked(): object {
   return proxy;
 }
 const throwing = () =>
-  new Proxy({}, { get: () => { throw new Error('get'); }, ownKeys: () => { throw new Error('keys'); }, getPrototypeOf: () => { throw new Error('proto'); } });
-const getter = () => ({ ok: 1, get bad(): never { throw new Error('getter'); } });
-const badString = { toString: () => { throw new Error('toString'); } };
+  new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('get');
+      },
+      ownKeys: () => {
+        throw new Error('keys');
+      },
+      getPrototypeOf: () => {
+        throw new Error('proto');
+      },
+    },
+  );
+const getter = () => ({
+  ok: 1,
+  get bad(): never {
+    throw new Error('getter');
+  },
+});
+const badString = {
+  toString: () => {
+    throw new Error('toString');
+  },
+};
 
 afterEach(() => vi.restoreAllMocks());
 
 describe('hostile values', () => {
   it('createClient given options that fight back reports once and stays inert', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const inputs: unknown[] = [revoked(), throwing(), { get sink(): never { throw new Error('x'); }, service: 'web' }, { sink: SINK, service: 'web', batch: throwing() },
-      { sink: SINK, service: 'web', integrations: [revoked(), throwing()] }, { sink: SINK, service: 'web', transport: throwing() }, { sink: SINK, service: 'web', propagateTo: throwing() }, Object.create(null)];
+    const inputs: unknown[] = [
+      revoked(),
+      throwing(),
+      {
+        get sink(): never {
+          throw new Error('x');
+        },
+        service: 'web',
+      },
+      { sink: SINK, service: 'web', batch: throwing() },
+      { sink: SINK, service: 'web', integrations: [revoked(), throwing()] },
+      { sink: SINK, service: 'web', transport: throwing() },
+      { sink: SINK, service: 'web', propagateTo: throwing() },
+      Object.create(null),
+    ];
     for (const input of inputs) {
       const fake = recordingFetch(202);
       const client = createCoreClient(input as ClientOptions, { fetch: fake.fetch });
@@ -40,7 +75,17 @@ describe('hostile values', () => {
   it('log, captureError, setUser and setContext: every event kept and valid', async () => {
     const fake = recordingFetch(202);
     const client = createCoreClient({ sink: SINK, service: 'web' }, { fetch: fake.fetch, pageUrl: () => 'https://shop.test/' + 'p'.repeat(9_000) });
-    const values: unknown[] = [revoked(), throwing(), getter(), badString, Object.create(null), 10n, Symbol('s'), 'x'.repeat(10_000_000), new Array(1_000_000).fill(1)];
+    const values: unknown[] = [
+      revoked(),
+      throwing(),
+      getter(),
+      badString,
+      Object.create(null),
+      10n,
+      Symbol('s'),
+      'x'.repeat(10_000_000),
+      new Array(1_000_000).fill(1),
+    ];
     const wide: Record<string, number> = {};
     for (let i = 0; i < 100_000; i++) wide['k' + i] = i;
     values.push(wide, { ['k'.repeat(10_000_000)]: 1 }, { '\ud800': 1 });

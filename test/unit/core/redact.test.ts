@@ -78,7 +78,9 @@ describe('redactString', () => {
       'https://shop.test/a?ACCESS_TOKEN=[redacted]&Password=[redacted]&secret=[redacted]&key=[redacted]&api_key=[redacted]&code=[redacted]&auth=[redacted]&session=[redacted]&x-api-key=[redacted]&refresh_token=[redacted]#id_token=[redacted]',
     );
     // Relative URLs too, and names that only contain a secret word are kept.
-    expect(redactString('/reset?code=f00d&monkey=1&author=2&country_code=US&keyboard=3')).toBe('/reset?code=[redacted]&monkey=1&author=2&country_code=US&keyboard=3');
+    expect(redactString('/reset?code=f00d&monkey=1&author=2&country_code=US&keyboard=3')).toBe(
+      '/reset?code=[redacted]&monkey=1&author=2&country_code=US&keyboard=3',
+    );
   });
 
   it('replaces several kinds in one string, and is idempotent', () => {

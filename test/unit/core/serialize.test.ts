@@ -16,9 +16,13 @@ describe('normalize', () => {
 
   it('turns what JSON cannot hold into strings', () => {
     function handler() {}
-    expect(
-      normalize({ big: 10n ** 20n, fn: handler, sym: Symbol('s'), nan: NaN, inf: -Infinity, undef: undefined }),
-    ).toEqual({ big: '100000000000000000000', fn: '[Function handler]', sym: 'Symbol(s)', nan: 'NaN', inf: '-Infinity' });
+    expect(normalize({ big: 10n ** 20n, fn: handler, sym: Symbol('s'), nan: NaN, inf: -Infinity, undef: undefined })).toEqual({
+      big: '100000000000000000000',
+      fn: '[Function handler]',
+      sym: 'Symbol(s)',
+      nan: 'NaN',
+      inf: '-Infinity',
+    });
   });
 
   it('describes errors, dates, maps and sets', () => {
@@ -66,7 +70,15 @@ describe('normalize', () => {
       },
     };
     expect(normalize(getter)).toEqual({ ok: 1, broken: '[Unreadable]' });
-    expect(normalize({ v: { toJSON: () => { throw new Error('x'); } } })).toEqual({ v: '[Unserializable]' });
+    expect(
+      normalize({
+        v: {
+          toJSON: () => {
+            throw new Error('x');
+          },
+        },
+      }),
+    ).toEqual({ v: '[Unserializable]' });
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     expect(normalize({ p: proxy })).toEqual({ p: '[Unserializable]' });

@@ -102,18 +102,30 @@ function typeCheck(toCheck: CodeBlock[]): Map<CodeBlock, string[]> {
     const text = byName.get(name);
     return text === undefined ? getSourceFile.call(host, name, language, ...rest) : ts.createSourceFile(name, text, language, true);
   };
-  const program = ts.createProgram([...files.values()].map((file) => file.name), options, host);
+  const program = ts.createProgram(
+    [...files.values()].map((file) => file.name),
+    options,
+    host,
+  );
   // Node's `node:` modules and the declared ones resolve to no file: their declarations are ambient.
-  const ambient = new Set(program.getTypeChecker().getAmbientModules().map((module) => module.getName().replace(/^"|"$/g, '')));
+  const ambient = new Set(
+    program
+      .getTypeChecker()
+      .getAmbientModules()
+      .map((module) => module.getName().replace(/^"|"$/g, '')),
+  );
   const errors = new Map<CodeBlock, string[]>();
   for (const [block, file] of files) {
     const source = program.getSourceFile(file.name)!;
     const lineOf = (position: number) => block.line + source.getLineAndCharacterOfPosition(position).line - file.offset;
     const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
-    const messages = diagnostics.map((diagnostic) => `${block.page}:${lineOf(diagnostic.start ?? 0)}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+    const messages = diagnostics.map(
+      (diagnostic) => `${block.page}:${lineOf(diagnostic.start ?? 0)}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
+    );
     for (const specifier of source.statements.filter(ts.isImportDeclaration).map((statement) => statement.moduleSpecifier)) {
       const name = (specifier as ts.StringLiteral).text;
-      if (!ambient.has(name) && !ts.resolveModuleName(name, file.name, options, host).resolvedModule) messages.push(`${block.page}:${lineOf(specifier.getStart())}: cannot resolve '${name}'`);
+      if (!ambient.has(name) && !ts.resolveModuleName(name, file.name, options, host).resolvedModule)
+        messages.push(`${block.page}:${lineOf(specifier.getStart())}: cannot resolve '${name}'`);
     }
     errors.set(block, [...new Set(messages)]);
   }
@@ -156,7 +168,11 @@ describe('the code blocks of README.md and docs/', () => {
     expect(blocks.length).toBeGreaterThan(50);
     const unlabelled = blocks.filter((block) => !COMPILED.has(block.lang) && !SHOWN_AS_IS.has(block.lang) && !['json', 'sh'].includes(block.lang));
     expect(unlabelled.map((block) => `${where(block)}: \`\`\`${block.lang}`)).toEqual([]);
-    const unknownGiven = blocks.flatMap((block) => givenNames(block).filter((name) => !(name in GIVEN)).map((name) => `${where(block)}: ${name}`));
+    const unknownGiven = blocks.flatMap((block) =>
+      givenNames(block)
+        .filter((name) => !(name in GIVEN))
+        .map((name) => `${where(block)}: ${name}`),
+    );
     expect(unknownGiven).toEqual([]);
     const markers = blocks.filter((block) => block.marker !== undefined && !/^(given|include|not checked):\s*\S/.test(block.marker));
     expect(markers.map((block) => `${where(block)}: <!-- ${block.marker} -->`)).toEqual([]);

@@ -42,7 +42,11 @@ it('three calls of one edge request are three spans, each the parent of the back
     },
     { sink: sink.url, service: 'edge', propagateTo: [backend] },
   );
-  await handler(new Request('https://shop.example.com/checkout', { headers: { traceparent: TRACEPARENT } }), {}, { waitUntil: (p: Promise<unknown>) => waits.push(p) });
+  await handler(
+    new Request('https://shop.example.com/checkout', { headers: { traceparent: TRACEPARENT } }),
+    {},
+    { waitUntil: (p: Promise<unknown>) => waits.push(p) },
+  );
   await Promise.all(waits);
 
   const events = await sink.waitForEvents(4);

@@ -79,7 +79,14 @@ describe('createEdgeClient', () => {
 
   it('options that throw when read: one console error and a client that does nothing', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+      },
+    );
     const client = createEdgeClient(hostile as never);
     client.log('info', 'ignored');
     await expect(client.flush()).resolves.toBeUndefined();

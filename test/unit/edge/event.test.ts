@@ -8,7 +8,11 @@ const check = createEventValidator();
 describe('edgeEvent', () => {
   it('builds events the sink schema accepts', () => {
     const events = [
-      edgeEvent({ level: 'info', event: 'http_request', parent_span_id: 'b7ad6b7169203331', http: { method: 'GET', url: '/', status_code: 200, duration_ms: 3 } }, base, true),
+      edgeEvent(
+        { level: 'info', event: 'http_request', parent_span_id: 'b7ad6b7169203331', http: { method: 'GET', url: '/', status_code: 200, duration_ms: 3 } },
+        base,
+        true,
+      ),
       edgeEvent({ level: 'error', event: 'client_error', error: errorInfo(new Error('x'), false) }, { ...base, release: '1', environment: 'prod' }, true),
       edgeEvent({ level: 'warn', event: 'Cart Loaded!', attributes: { a: 1, b: [1, 'x'], c: { d: null } } }, base, true),
     ];
@@ -43,7 +47,12 @@ describe('plain', () => {
 
 describe('errorInfo', () => {
   it('describes Errors and anything else thrown', () => {
-    expect(errorInfo(new RangeError('r'), true)).toMatchObject({ type: 'RangeError', message: 'r', handled: true, stack: expect.stringContaining('RangeError: r') });
+    expect(errorInfo(new RangeError('r'), true)).toMatchObject({
+      type: 'RangeError',
+      message: 'r',
+      handled: true,
+      stack: expect.stringContaining('RangeError: r'),
+    });
     expect(errorInfo('oops', false)).toEqual({ type: 'string', message: 'oops', stack: undefined, handled: false });
     expect(errorInfo(undefined, false)).toMatchObject({ type: 'undefined', message: 'undefined' });
     expect(errorInfo({ code: 'E1' }, false)).toMatchObject({ type: 'object', message: '{"code":"E1"}' });

@@ -71,10 +71,14 @@ export async function startSink(options: { delayMs?: number } = {}): Promise<Sin
     async settled() {
       let seen = -1;
       let since = Date.now();
-      await waitFor(() => {
-        if (requests.length !== seen) [seen, since] = [requests.length, Date.now()];
-        return answers.length === requests.length && Date.now() - since >= 60;
-      }, 5_000, 'the sink to settle');
+      await waitFor(
+        () => {
+          if (requests.length !== seen) [seen, since] = [requests.length, Date.now()];
+          return answers.length === requests.length && Date.now() - since >= 60;
+        },
+        5_000,
+        'the sink to settle',
+      );
     },
     async reset() {
       await sink.settled();

@@ -94,7 +94,10 @@ describe('nextMiddleware', () => {
     const NextResponse = fakeNextResponse();
     const middleware = nextMiddleware(NextResponse, { sink: sink.url, service: 'web' });
     const event = context();
-    const response = await middleware(new Request(target(new URL(sink.url)), { method: 'POST', body: '{"events":[]}', headers: { traceparent: TRACEPARENT } }), event);
+    const response = await middleware(
+      new Request(target(new URL(sink.url)), { method: 'POST', body: '{"events":[]}', headers: { traceparent: TRACEPARENT } }),
+      event,
+    );
     // Passed on as it came: no hop, no trace headers, no event to feed back into the sink.
     expect(NextResponse.forwarded[0]!.get('traceparent')).toBe(TRACEPARENT);
     expect(response.headers.has('x-trace-id')).toBe(false);

@@ -29,7 +29,10 @@ const CASES: Array<Record<string, unknown>> = [
 const problemOption = (problem?: string) => problem && /`(\w+)`/.exec(problem)?.[1];
 
 describe('the edge and browser option resolvers', () => {
-  const name = (extra: Record<string, unknown>) => Object.entries(extra).map(([key, value]) => `${key}: ${String(value).slice(0, 24)}`).join(', ') || 'defaults';
+  const name = (extra: Record<string, unknown>) =>
+    Object.entries(extra)
+      .map(([key, value]) => `${key}: ${String(value).slice(0, 24)}`)
+      .join(', ') || 'defaults';
   it.each(CASES.map((extra) => [name(extra), extra] as const))('agree on %s', (_name, extra) => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const input = { sink: SINK, service: 'shop', ...extra };

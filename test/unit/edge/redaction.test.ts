@@ -14,9 +14,17 @@ const SECRETS = ['jane.doe@example.com', 'hunter2', 'sk_live_9f8e7d6c', '4111 11
 
 const INPUTS: CaptureInput[] = [
   { level: 'info', event: 'signup', attributes: { email: 'jane.doe@example.com', password: 'hunter2', plan: 'pro', count: 3 } },
-  { level: 'warn', event: 'payment', attributes: { note: 'card 4111 1111 1111 1111 declined', api_key: 'sk_live_9f8e7d6c', nested: { token: JWT, kept: 'blue' } } },
+  {
+    level: 'warn',
+    event: 'payment',
+    attributes: { note: 'card 4111 1111 1111 1111 declined', api_key: 'sk_live_9f8e7d6c', nested: { token: JWT, kept: 'blue' } },
+  },
   { level: 'error', event: 'client_error', error: { type: 'Error', message: `login failed for jane.doe@example.com with ${JWT}`, handled: true } },
-  { level: 'info', event: 'http_request', http: { method: 'GET', url: 'https://api.test/items?access_token=sk_live_9f8e7d6c&page=2', status_code: 200, duration_ms: 4 } },
+  {
+    level: 'info',
+    event: 'http_request',
+    http: { method: 'GET', url: 'https://api.test/items?access_token=sk_live_9f8e7d6c&page=2', status_code: 200, duration_ms: 4 },
+  },
   { level: 'info', event: 'auth', attributes: { header: 'Basic dXNlcjpwYXNzd29yZA==', order: 'A-1042' } },
 ];
 

@@ -4,7 +4,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EdgeVM } from '@edge-runtime/vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONCURRENT_IDS, SPAN, TRACE, TRACEPARENT, appSource, concurrentPath, expectCallEvents, expectHopContinued, expectKeptApart, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
+import {
+  CONCURRENT_IDS,
+  SPAN,
+  TRACE,
+  TRACEPARENT,
+  appSource,
+  concurrentPath,
+  expectCallEvents,
+  expectHopContinued,
+  expectKeptApart,
+  bundleEdge,
+  closeServers,
+  startOrigin,
+  startSink,
+  type AppAnswer,
+  type Sink,
+} from './helpers';
 
 // The sink answers late, so that "after the response" is visible.
 const SINK_DELAY_MS = 300;
@@ -133,7 +149,9 @@ describe('Next.js middleware (nextMiddleware in @edge-runtime/vm)', () => {
     expect(response.headers.get('x-trace-id')).toBe(TRACE);
     expect(response.headers.get('server-timing')).toBe(`traceparent;desc="${forwarded}"`);
     await response.waitUntil();
-    expect(eventsOf(TRACE)).toEqual([expect.objectContaining({ service: 'next-middleware', http: expect.objectContaining({ url: '/dashboard', status_code: 200 }) })]);
+    expect(eventsOf(TRACE)).toEqual([
+      expect.objectContaining({ service: 'next-middleware', http: expect.objectContaining({ url: '/dashboard', status_code: 200 }) }),
+    ]);
   });
 
   it('uses the app’s own answer when it returns one', async () => {

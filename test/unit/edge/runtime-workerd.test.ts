@@ -4,7 +4,23 @@
 // option, which is what a Worker has to do.
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONCURRENT_IDS, SPAN, TRACE, TRACEPARENT, appSource, concurrentPath, expectCallEvents, expectHopContinued, expectKeptApart, bundleEdge, closeServers, startOrigin, startSink, type AppAnswer, type Sink } from './helpers';
+import {
+  CONCURRENT_IDS,
+  SPAN,
+  TRACE,
+  TRACEPARENT,
+  appSource,
+  concurrentPath,
+  expectCallEvents,
+  expectHopContinued,
+  expectKeptApart,
+  bundleEdge,
+  closeServers,
+  startOrigin,
+  startSink,
+  type AppAnswer,
+  type Sink,
+} from './helpers';
 
 // The sink answers late, so that "after the response" is visible.
 const SINK_DELAY_MS = 300;

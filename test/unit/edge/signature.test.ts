@@ -24,7 +24,10 @@ interface ServeHandlerInfo {
 
 describe('withTelemetry keeps the signature', () => {
   it('Cloudflare Workers: (request, env, ctx)', () => {
-    const withScope = withTelemetry(async (_request: Request, env: Env, _ctx: ExecutionContext, telemetry: RequestTelemetry) => new Response(env.KV + telemetry.traceId), options);
+    const withScope = withTelemetry(
+      async (_request: Request, env: Env, _ctx: ExecutionContext, telemetry: RequestTelemetry) => new Response(env.KV + telemetry.traceId),
+      options,
+    );
     expectTypeOf(withScope).toEqualTypeOf<(request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>>();
     const without = withTelemetry(async (_request: Request, env: Env, _ctx: ExecutionContext) => new Response(env.KV), options);
     expectTypeOf(without).toEqualTypeOf<(request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>>();
@@ -36,7 +39,10 @@ describe('withTelemetry keeps the signature', () => {
   });
 
   it('Next.js middleware and Vercel Edge: (request, event)', () => {
-    const middleware = withTelemetry((request: NextRequest, _event: NextFetchEvent, telemetry: RequestTelemetry) => (telemetry.traceId ? undefined : Response.redirect(request.nextUrl)), options);
+    const middleware = withTelemetry(
+      (request: NextRequest, _event: NextFetchEvent, telemetry: RequestTelemetry) => (telemetry.traceId ? undefined : Response.redirect(request.nextUrl)),
+      options,
+    );
     expectTypeOf(middleware).toEqualTypeOf<(request: NextRequest, event: NextFetchEvent) => Promise<Response | undefined>>();
   });
 
@@ -47,10 +53,13 @@ describe('withTelemetry keeps the signature', () => {
 
   it('hands the telemetry after the arguments the runtime passed', async () => {
     const seen: unknown[][] = [];
-    const handler = withTelemetry((...args: [Request, string, RequestTelemetry]) => {
-      seen.push(args);
-      return new Response();
-    }, { ...options, beforeSend: () => null });
+    const handler = withTelemetry(
+      (...args: [Request, string, RequestTelemetry]) => {
+        seen.push(args);
+        return new Response();
+      },
+      { ...options, beforeSend: () => null },
+    );
     await handler(new Request('https://a.example.com/'), 'second');
     expect(seen[0][1]).toBe('second');
     expect(seen[0][2]).toMatchObject({ traceId: expect.any(String), fetch: expect.any(Function), forward: expect.any(Function) });

@@ -114,7 +114,11 @@ describe('a span per outgoing call: the edges', () => {
 
   it('records no call to the sink', async () => {
     const ctx = context();
-    await wrap((telemetry) => telemetry.fetch(sink.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events":[]}' }))(incoming('/x'), {}, ctx);
+    await wrap((telemetry) => telemetry.fetch(sink.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events":[]}' }))(
+      incoming('/x'),
+      {},
+      ctx,
+    );
     await Promise.all(ctx.promises);
     await sink.settled();
     expect(sink.events.map((event) => event.http!.url)).toEqual(['/x']);

@@ -48,8 +48,7 @@ const logEvent = (fields: Partial<TelemetryEvent>): TelemetryEvent => ({
 });
 
 /** Schema errors of `value` as it goes over the wire, i.e. after JSON.stringify. */
-const valid = (schema: object, value: unknown) =>
-  new Validator(schema as never, '2020-12', false).validate(JSON.parse(JSON.stringify(value))).errors;
+const valid = (schema: object, value: unknown) => new Validator(schema as never, '2020-12', false).validate(JSON.parse(JSON.stringify(value))).errors;
 
 /** An attribute list as a plain object, for reading. */
 const plain = (attributes: Array<{ key: string; value: Record<string, unknown> }>) =>
@@ -59,7 +58,15 @@ describe('OTLP JSON encoding', () => {
   it('writes spans as an ExportTraceServiceRequest: hex ids, nanosecond strings, numeric enums', () => {
     const events = [
       spanEvent('a1', { name: 'checkout', kind: 'internal', scope: 'app', attributes: { cart_items: 3 }, status: 'ok' }),
-      spanEvent('b2', { status: 'error', status_message: 'HTTP 503', events: [{ name: 'exception', time_ms: 1735787045680.5, attributes: { 'exception.type': 'TypeError' } }] }, 'a1'.padEnd(16, '1')),
+      spanEvent(
+        'b2',
+        {
+          status: 'error',
+          status_message: 'HTTP 503',
+          events: [{ name: 'exception', time_ms: 1735787045680.5, attributes: { 'exception.type': 'TypeError' } }],
+        },
+        'a1'.padEnd(16, '1'),
+      ),
       logEvent({}),
     ];
     const request = encodeTraces(events);
@@ -102,7 +109,16 @@ describe('OTLP JSON encoding', () => {
 
   it('writes every other event as a log record of an ExportLogsServiceRequest', () => {
     const events = [
-      logEvent({ level: 'debug', event: 'cache_hit', span_id: 'c'.repeat(16), user_id: '42', tenant_id: 't1', ratio: 0.5, tags: ['a', 1], nested: { deep: true, none: null } }),
+      logEvent({
+        level: 'debug',
+        event: 'cache_hit',
+        span_id: 'c'.repeat(16),
+        user_id: '42',
+        tenant_id: 't1',
+        ratio: 0.5,
+        tags: ['a', 1],
+        nested: { deep: true, none: null },
+      }),
       logEvent({ level: 'warn', event: 'events_dropped', count: 3 }),
       logEvent({
         level: 'error',
@@ -137,7 +153,12 @@ describe('OTLP JSON encoding', () => {
       tenant_id: 't1',
       ratio: 0.5,
       tags: { values: [{ stringValue: 'a' }, { intValue: '1' }] },
-      nested: { values: [{ key: 'deep', value: { boolValue: true } }, { key: 'none', value: {} }] },
+      nested: {
+        values: [
+          { key: 'deep', value: { boolValue: true } },
+          { key: 'none', value: {} },
+        ],
+      },
     });
     expect([warn.severityNumber, warn.severityText, error.severityNumber, error.severityText]).toEqual([13, 'WARN', 17, 'ERROR']);
     expect(warn.spanId).toBeUndefined();
@@ -147,7 +168,12 @@ describe('OTLP JSON encoding', () => {
       'exception.type': 'TypeError',
       'exception.message': 'x is undefined',
       'exception.stacktrace': 'TypeError: x is undefined\n    at f (app.js:1:2)',
-      error: { values: [{ key: 'handled', value: { boolValue: false } }, { key: 'fingerprint', value: { stringValue: 'f1' } }] },
+      error: {
+        values: [
+          { key: 'handled', value: { boolValue: false } },
+          { key: 'fingerprint', value: { stringValue: 'f1' } },
+        ],
+      },
     });
     expect(plain(vital.attributes as never).vital).toEqual({
       values: [

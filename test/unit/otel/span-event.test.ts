@@ -64,7 +64,11 @@ describe('span events', () => {
         },
       },
     });
-    expect(root).toMatchObject({ level: 'info', parent_span_id: undefined, attributes: { span: { name: 'checkout', kind: 'internal', status: 'unset', duration_ms: 20 } } });
+    expect(root).toMatchObject({
+      level: 'info',
+      parent_span_id: undefined,
+      attributes: { span: { name: 'checkout', kind: 'internal', status: 'unset', duration_ms: 20 } },
+    });
     expect((root.attributes!.span as { events?: unknown }).events).toBeUndefined();
   });
 

@@ -7,10 +7,23 @@ const matches = (patterns: RegExp[], url: string) => patterns.some((pattern) => 
 describe('URL rules for the OpenTelemetry instrumentations', () => {
   it('turn propagateTo origins into patterns that match that origin only', () => {
     const patterns = corsUrls(['https://api.example.com', 'http://127.0.0.1:8080', /^https:\/\/.*\.example\.org\//g]);
-    for (const url of ['https://api.example.com', 'https://api.example.com/', 'https://api.example.com/v1?x=1', 'https://api.example.com?x', 'http://127.0.0.1:8080/a', 'https://eu.example.org/x']) {
+    for (const url of [
+      'https://api.example.com',
+      'https://api.example.com/',
+      'https://api.example.com/v1?x=1',
+      'https://api.example.com?x',
+      'http://127.0.0.1:8080/a',
+      'https://eu.example.org/x',
+    ]) {
       expect(matches(patterns, url), url).toBe(true);
     }
-    for (const url of ['https://api.example.com.evil.test/', 'https://api.example.community/', 'http://api.example.com/', 'http://127.0.0.1:80801/', 'https://apixexample.com/']) {
+    for (const url of [
+      'https://api.example.com.evil.test/',
+      'https://api.example.community/',
+      'http://api.example.com/',
+      'http://127.0.0.1:80801/',
+      'https://apixexample.com/',
+    ]) {
       expect(matches(patterns, url), url).toBe(false);
     }
     // A RegExp with the g flag gives the same answer every time.

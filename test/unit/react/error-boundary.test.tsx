@@ -72,12 +72,7 @@ describe(`ErrorBoundary (${REACT})`, () => {
     const onReset = vi.fn();
     const { container } = render(
       <TelemetryProvider client={client}>
-        <ErrorBoundary
-          onReset={onReset}
-          fallback={({ error, reset }) => (
-            <button onClick={reset}>{(error as Error).message}: try again</button>
-          )}
-        >
+        <ErrorBoundary onReset={onReset} fallback={({ error, reset }) => <button onClick={reset}>{(error as Error).message}: try again</button>}>
           <Flaky />
         </ErrorBoundary>
       </TelemetryProvider>,

@@ -10,7 +10,6 @@ import { errors } from '../../../src/browser/errors';
 import { ErrorBoundary, TelemetryProvider } from '../../../src/react';
 import { REACT, quietConsole, render, testClient } from './harness';
 
-
 function Boom({ when }: { when: 'render' | 'effect' }) {
   if (when === 'render') throw new Error(`${when} boom`);
   useEffect(() => {

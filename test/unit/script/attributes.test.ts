@@ -50,7 +50,10 @@ describe('optionsFromScript', () => {
 
   it.each([
     [{ 'data-service': 'web' }, 'data-sink must be the URL of your log endpoint, e.g. "/api/log", and it is missing'],
-    [{ 'data-sink': 'ftp://logs.example.com', 'data-service': 'web' }, 'data-sink must be the URL of your log endpoint, e.g. "/api/log", not "ftp://logs.example.com"'],
+    [
+      { 'data-sink': 'ftp://logs.example.com', 'data-service': 'web' },
+      'data-sink must be the URL of your log endpoint, e.g. "/api/log", not "ftp://logs.example.com"',
+    ],
     [{ 'data-sink': '/api/log' }, 'data-service must be the name of the app, e.g. "web", and it is missing'],
     [{ 'data-sink': '/api/log', 'data-service': '' }, 'data-service must be the name of the app, e.g. "web", not ""'],
     [{ 'data-sink': '/api/log', 'data-service': 'web', 'data-propagate-to': 'api.example.com' }, 'data-propagate-to must be absolute URLs'],

@@ -73,7 +73,14 @@ describe('the script-tag entry', () => {
   });
 
   it('runs the tracebeam.init() the page queued through the snippet', async () => {
-    const stub = { _q: [['init', [{ sink: '/api/log', service: 'queued' }], Date.now()], ['log', ['info', 'queued_log'], Date.now()]], _d: 0, _off: vi.fn() };
+    const stub = {
+      _q: [
+        ['init', [{ sink: '/api/log', service: 'queued' }], Date.now()],
+        ['log', ['info', 'queued_log'], Date.now()],
+      ],
+      _d: 0,
+      _off: vi.fn(),
+    };
     (window as { tracebeam?: unknown }).tracebeam = stub;
     const { flush } = await load(tag({}));
     await flush();

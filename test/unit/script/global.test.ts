@@ -95,7 +95,11 @@ describe('the script-tag global', () => {
       ['error', [new ErrorEvent('error', { error: boom, message: boom.message })], Date.parse('2030-01-01T00:00:01.000Z')],
       ['unhandledrejection', [{ type: 'unhandledrejection', reason: 'no answer' }], Date.parse('2030-01-01T00:00:02.000Z')],
       ['error', [new ErrorEvent('error', { message: 'Script error.' })], Date.parse('2030-01-01T00:00:03.000Z')],
-      ['error', [new ErrorEvent('error', { message: 'x is not defined', filename: 'https://shop.test/app.js', lineno: 3, colno: 9 })], Date.parse('2030-01-01T00:00:04.000Z')],
+      [
+        'error',
+        [new ErrorEvent('error', { message: 'x is not defined', filename: 'https://shop.test/app.js', lineno: 3, colno: 9 })],
+        Date.parse('2030-01-01T00:00:04.000Z'),
+      ],
       ['log', ['info', 'snippet_log', { via: 'snippet' }], Date.parse('2030-01-01T00:00:05.000Z')],
       ['init', [OPTIONS], Date.parse('2030-01-01T00:00:05.000Z')],
     ];

@@ -19,7 +19,11 @@ const V8_STACK = [
 ].join('\n');
 
 const errorEvent = (error: Record<string, unknown>): TelemetryEvent =>
-  validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: "Cannot read properties of undefined (reading 'total')", handled: false, ...error } });
+  validEvent({
+    level: 'error',
+    event: 'client_error',
+    error: { type: 'TypeError', message: "Cannot read properties of undefined (reading 'total')", handled: false, ...error },
+  });
 
 describe('completeError', () => {
   it('reads the frames from the stack and fingerprints the error', () => {
@@ -36,7 +40,10 @@ describe('completeError', () => {
 
   it('gives frames as JSON would have them: no key set to undefined', () => {
     const { error } = completeError(errorEvent({ stack: 'Error: x\n    at https://shop.test/app.js:1:2\n    at Array.map (<anonymous>)' }));
-    expect(error!.frames!.map((frame) => Object.keys(frame))).toEqual([['file', 'line', 'column'], ['function', 'file']]);
+    expect(error!.frames!.map((frame) => Object.keys(frame))).toEqual([
+      ['file', 'line', 'column'],
+      ['function', 'file'],
+    ]);
   });
 
   it('gives the fingerprint a client gave when it parsed the same stack in the page', () => {
@@ -148,7 +155,14 @@ describe('completeError on stacks that fight back', () => {
   });
 
   it('writes an event whose message can not become text as it came', () => {
-    const event = errorEvent({ message: { toString: () => { throw new Error('no'); } }, stack: V8_STACK });
+    const event = errorEvent({
+      message: {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+      stack: V8_STACK,
+    });
     expect(completeError(event)).toBe(event);
   });
 
@@ -175,7 +189,10 @@ describe('the sink’s writers get the frames and the fingerprint', () => {
     const response = await handler(post({ events: [errorEvent({ stack: V8_STACK }), validEvent(), errorEvent({ stack: V8_STACK, fingerprint: 'mine' })] }));
     expect(await response.json()).toEqual({ accepted: 3, rejected: 0, duplicates: 0 });
     const [error, plain, own] = batches[0]!;
-    expect(error!.error).toMatchObject({ frames: expect.arrayContaining([expect.objectContaining({ function: 'applyDiscount' })]), fingerprint: expect.stringMatching(/^[\da-f]{8}$/) });
+    expect(error!.error).toMatchObject({
+      frames: expect.arrayContaining([expect.objectContaining({ function: 'applyDiscount' })]),
+      fingerprint: expect.stringMatching(/^[\da-f]{8}$/),
+    });
     expect(plain).not.toHaveProperty('error');
     expect(own!.error!.fingerprint).toBe('mine');
   });
@@ -215,7 +232,10 @@ describe('the sink’s writers get the frames and the fingerprint', () => {
       await file.close?.();
       const [line] = (await readFile(path, 'utf8')).trim().split('\n');
       const stored = JSON.parse(line!) as TelemetryEvent;
-      expect(stored).toEqual({ ...sent, error: { ...sent.error, frames: parseStack(V8_STACK), fingerprint: fingerprint({ ...sent.error!, frames: parseStack(V8_STACK) }) } });
+      expect(stored).toEqual({
+        ...sent,
+        error: { ...sent.error, frames: parseStack(V8_STACK), fingerprint: fingerprint({ ...sent.error!, frames: parseStack(V8_STACK) }) },
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -19,7 +19,10 @@ afterEach(async () => {
 async function lines(path: string): Promise<unknown[]> {
   const text = await readFile(path, 'utf8');
   expect(text.endsWith('\n')).toBe(true);
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line));
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 describe('jsonLinesFile', () => {

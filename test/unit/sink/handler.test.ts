@@ -45,7 +45,10 @@ describe('createSinkHandler: accepting events', () => {
   it('writes valid events in order and answers 202 with the counts', async () => {
     const sink = recordingWriter();
     const handler = createSinkHandler({ write: sink.write });
-    const events = [validEvent(), validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'x is undefined', fingerprint: 'f1' } })];
+    const events = [
+      validEvent(),
+      validEvent({ level: 'error', event: 'client_error', error: { type: 'TypeError', message: 'x is undefined', fingerprint: 'f1' } }),
+    ];
 
     const response = await handler(post({ events }));
 
@@ -54,19 +57,16 @@ describe('createSinkHandler: accepting events', () => {
     expect(sink.batches).toEqual([events]);
   });
 
-  it.each([
-    'application/json',
-    'text/plain;charset=UTF-8',
-    'Application/JSON; Charset=utf-8',
-    'TEXT/PLAIN',
-    ' application/json ; charset="utf-8"',
-  ])('reads a body sent as %s', async (contentType) => {
-    const sink = recordingWriter();
-    const handler = createSinkHandler({ write: sink.write });
-    const response = await handler(post({ events: [validEvent()] }, { headers: { 'content-type': contentType } }));
-    expect(response.status).toBe(202);
-    expect(sink.batches).toHaveLength(1);
-  });
+  it.each(['application/json', 'text/plain;charset=UTF-8', 'Application/JSON; Charset=utf-8', 'TEXT/PLAIN', ' application/json ; charset="utf-8"'])(
+    'reads a body sent as %s',
+    async (contentType) => {
+      const sink = recordingWriter();
+      const handler = createSinkHandler({ write: sink.write });
+      const response = await handler(post({ events: [validEvent()] }, { headers: { 'content-type': contentType } }));
+      expect(response.status).toBe(202);
+      expect(sink.batches).toHaveLength(1);
+    },
+  );
 
   it('passes the app’s own attributes through unchanged', async () => {
     const sink = recordingWriter();
@@ -143,7 +143,11 @@ describe('createSinkHandler: invalid events', () => {
     ['a timestamp without milliseconds', validEvent({ timestamp: '2024-05-01T12:00:00Z' }), /^timestamp: .* must be ISO 8601 UTC with milliseconds/],
     ['a camelCase event name', validEvent({ event: 'checkoutStarted' }), /^event: "checkoutStarted" must be a snake_case name/],
     ['sdk without version', validEvent({ sdk: { name: 'tracebeam' } }), /^missing sdk\.version$/],
-    ['a string status code', validEvent({ http: { method: 'GET', url: '/api', status_code: '200' } }), /^http\.status_code: must be of type integer, not string$/],
+    [
+      'a string status code',
+      validEvent({ http: { method: 'GET', url: '/api', status_code: '200' } }),
+      /^http\.status_code: must be of type integer, not string$/,
+    ],
     ['a negative frame line', validEvent({ error: { type: 'E', message: 'm', frames: [{ line: -1 }] } }), /^error\.frames\[0\]\.line: -1 is less than 0$/],
     ['null', null, /^must be an object, not null$/],
     ['a string', 'hello', /^must be an object, not string$/],
@@ -390,7 +394,10 @@ describe('createSinkHandler: origins and CORS', () => {
   it('answers an allowed preflight with 204 and the CORS headers', async () => {
     const handler = createSinkHandler({ allowedOrigins: [APP] });
     const response = await handler(
-      new Request(SINK_URL, { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } }),
+      new Request(SINK_URL, {
+        method: 'OPTIONS',
+        headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      }),
     );
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
@@ -403,7 +410,9 @@ describe('createSinkHandler: origins and CORS', () => {
 
   it('answers a preflight from a disallowed origin with 403', async () => {
     const handler = createSinkHandler({ allowedOrigins: [APP] });
-    const response = await handler(new Request(SINK_URL, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } }));
+    const response = await handler(
+      new Request(SINK_URL, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } }),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect((await json(response)).error).toMatch(/not allowed/);
@@ -507,7 +516,12 @@ describe('createSinkHandler: repeated ids', () => {
 
 describe('createSinkHandler: failing writes', () => {
   it.each([
-    ['throws', () => { throw new Error('disk full'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('disk full');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('disk full'))],
   ])('answers 503 with Retry-After when write %s, and accepts the retry', async (_name, failure) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);

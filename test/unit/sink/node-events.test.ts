@@ -86,7 +86,10 @@ describe('the node:http path for POSTs of events', () => {
       ['the same event again', { body: batch(repeated) }],
       ['a repeat', { body: batch(repeated, repeated) }],
       ['valid and invalid events', { body: batch(validEvent(), { id: 'nope' }, validEvent({ level: 'loud' }), 42, null) }],
-      ['shared fields', { body: text({ shared: { service: 'web', sdk: { name: 'tracebeam', version: '1' } }, events: [{ ...validEvent(), service: undefined }] }) }],
+      [
+        'shared fields',
+        { body: text({ shared: { service: 'web', sdk: { name: 'tracebeam', version: '1' } }, events: [{ ...validEvent(), service: undefined }] }) },
+      ],
       ['"shared" of the wrong type', { body: text({ shared: [1], events: [] }) }],
       ['an empty batch', { body: batch() }],
       ['a __proto__ key', { body: `{"events":[${text(validEvent()).slice(0, -1)},"__proto__":{"x":1}}]}` }],
@@ -109,7 +112,10 @@ describe('the node:http path for POSTs of events', () => {
       ['the "null" origin', { headers: { origin: 'null' }, body: batch(validEvent()) }],
       ['a same-origin page by Sec-Fetch-Site', { headers: { origin: 'https://page.example.com', 'sec-fetch-site': 'same-origin' }, body: batch(validEvent()) }],
       ['a cross-site page by Sec-Fetch-Site', { headers: { origin: 'https://page.example.com', 'sec-fetch-site': 'cross-site' }, body: batch(validEvent()) }],
-      ['a page behind a proxy', { headers: { origin: 'https://shop.example.com', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example.com' }, body: batch(validEvent()) }],
+      [
+        'a page behind a proxy',
+        { headers: { origin: 'https://shop.example.com', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example.com' }, body: batch(validEvent()) },
+      ],
     ];
     for (const [name, sent] of requests) {
       // Each server has its own dedupe memory: the same requests in the same order on both.
@@ -133,10 +139,12 @@ describe('the node:http path for POSTs of events', () => {
     await new Promise<void>((resolve) => {
       const req = httpRequest(`${fast}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '5000' }, agent: false });
       req.on('error', () => resolve());
-      req.write('{"events":[', () => setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 50));
+      req.write('{"events":[', () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50),
+      );
     });
     const after = await send(fast, { body: batch(validEvent()) });
     expect(after.status).toBe(202);

@@ -75,11 +75,15 @@ describe('toNodeListener', () => {
 
   it('takes the origin a proxy forwards for', async () => {
     const { url } = await startSink();
-    const response = await postJson(url, { events: [validEvent()] }, {
-      origin: 'https://app.example.com',
-      'x-forwarded-proto': 'https',
-      'x-forwarded-host': 'app.example.com',
-    });
+    const response = await postJson(
+      url,
+      { events: [validEvent()] },
+      {
+        origin: 'https://app.example.com',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'app.example.com',
+      },
+    );
     expect(response.status).toBe(202);
   });
 

@@ -52,7 +52,10 @@ describe('surelyValid', () => {
         for (const a of TRIALS[fields[i]!]!) {
           for (const b of TRIALS[fields[j]!]!) {
             const event: Record<string, unknown> = { ...validEvent() };
-            for (const [field, value] of [[fields[i]!, a], [fields[j]!, b]] as const) {
+            for (const [field, value] of [
+              [fields[i]!, a],
+              [fields[j]!, b],
+            ] as const) {
               if (value === undefined) delete event[field];
               else event[field] = value;
             }

@@ -12,7 +12,10 @@ const send = (headers: Record<string, string>, url = REWRITTEN) =>
 describe('createSinkHandler: same origin as the browser judged it', () => {
   it.each([
     ['Sec-Fetch-Site: same-origin, whatever request.url says', { origin: PAGE, host: '127.0.0.1:3000', 'sec-fetch-site': 'same-origin' }],
-    ['Sec-Fetch-Site: same-origin behind a proxy that set its own Host', { origin: 'https://shop.example.com', host: 'localhost:3000', 'sec-fetch-site': 'same-origin' }],
+    [
+      'Sec-Fetch-Site: same-origin behind a proxy that set its own Host',
+      { origin: 'https://shop.example.com', host: 'localhost:3000', 'sec-fetch-site': 'same-origin' },
+    ],
     ['the Host the browser sent, from a browser without Sec-Fetch-Site', { origin: PAGE, host: '127.0.0.1:3000' }],
     ['request.url, when there is no Host header either', { origin: 'http://localhost:3000' }],
   ])('takes the page’s own events by %s', async (_case, headers) => {
@@ -23,7 +26,10 @@ describe('createSinkHandler: same origin as the browser judged it', () => {
 
   it.each([
     ['Sec-Fetch-Site: cross-site, even with a Host to match', { origin: PAGE, host: '127.0.0.1:3000', 'sec-fetch-site': 'cross-site' }],
-    ['Sec-Fetch-Site: same-site (another port or scheme of the site)', { origin: 'http://127.0.0.1:5173', host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site' }],
+    [
+      'Sec-Fetch-Site: same-site (another port or scheme of the site)',
+      { origin: 'http://127.0.0.1:5173', host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site' },
+    ],
     ['a Host that names another server', { origin: PAGE, host: 'evil.example.com' }],
     ['no Host, and request.url on another host', { origin: PAGE }],
     ['the right host by another scheme', { origin: 'https://127.0.0.1:3000', host: '127.0.0.1:3000' }],

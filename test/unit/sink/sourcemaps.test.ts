@@ -61,7 +61,16 @@ async function buildApp(path = 'assets/app.min.js'): Promise<string> {
   await writeFile(join(dir, 'src', 'cart.ts'), CART_SOURCE);
   await writeFile(join(dir, 'src', 'main.ts'), MAIN_SOURCE);
   const outfile = join(dir, 'dist', path);
-  const result = await build({ entryPoints: [join(dir, 'src', 'main.ts')], bundle: true, minify: true, sourcemap: true, write: false, outfile, format: 'iife', logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [join(dir, 'src', 'main.ts')],
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    write: false,
+    outfile,
+    format: 'iife',
+    logLevel: 'silent',
+  });
   await mkdir(dirname(outfile), { recursive: true });
   for (const output of result.outputFiles) await writeFile(output.path, output.contents);
   const code = result.outputFiles.find((output) => output.path === outfile)!.text;
@@ -81,7 +90,11 @@ function crash(code: string, url: string): TelemetryEvent {
   }
   const error = caught as Error;
   expect(error.message).toBe('negative price for refund');
-  return validEvent({ level: 'error', event: 'client_error', error: { type: 'RangeError', message: error.message, stack: error.stack, frames: parseStack(error.stack) } });
+  return validEvent({
+    level: 'error',
+    event: 'client_error',
+    error: { type: 'RangeError', message: error.message, stack: error.stack, frames: parseStack(error.stack) },
+  });
 }
 
 function resolver(options: Parameters<typeof sourceMapResolver>[1] = {}): SourceMapResolver {
@@ -107,7 +120,12 @@ describe('sourceMapResolver', () => {
 
     expect(frames.slice(0, 3)).toEqual([
       { function: 'computeTotal', file: 'src/cart.ts', ...where(CART_SOURCE, 'new RangeError'), minified: expect.objectContaining({ file: url, line: 1 }) },
-      { function: 'checkout', file: 'src/cart.ts', ...where(CART_SOURCE, 'computeTotal(cart.items)'), minified: expect.objectContaining({ file: url, line: 1 }) },
+      {
+        function: 'checkout',
+        file: 'src/cart.ts',
+        ...where(CART_SOURCE, 'computeTotal(cart.items)'),
+        minified: expect.objectContaining({ file: url, line: 1 }),
+      },
       { function: 'onBuyClick', file: 'src/main.ts', ...where(MAIN_SOURCE, 'checkout({'), minified: expect.objectContaining({ file: url, line: 1 }) },
     ]);
     // Each minified place is the one the browser reported.
@@ -165,7 +183,10 @@ describe('sourceMapResolver', () => {
     await rename(join(dir, 'dist', 'assets', 'app.min.js.map'), join(dir, 'dist', 'maps', 'build-1234.map'));
     const map = JSON.parse(await readFile(join(dir, 'dist', 'maps', 'build-1234.map'), 'utf8')) as Record<string, unknown>;
     // esbuild writes no `file` field; other bundlers do.
-    await writeFile(join(dir, 'dist', 'maps', 'build-1234.map'), JSON.stringify({ ...map, file: 'app.min.js', sources: ['../../src/cart.ts', '../../src/main.ts'] }));
+    await writeFile(
+      join(dir, 'dist', 'maps', 'build-1234.map'),
+      JSON.stringify({ ...map, file: 'app.min.js', sources: ['../../src/cart.ts', '../../src/main.ts'] }),
+    );
     const [mapped] = await resolver().resolve([crash(code, `${ORIGIN}/static/app.min.js`)]);
     expect(mapped!.error!.frames![0]).toMatchObject({ function: 'computeTotal', file: 'src/cart.ts' });
   });
@@ -196,7 +217,18 @@ describe('sourceMapResolver', () => {
     const plain = validEvent();
     const foreign = validEvent({ error: { type: 'Error', message: 'x', frames: [{ function: 'f', file: 'https://cdn.test/lib.js', line: 1, column: 5 }] } });
     const odd = validEvent({
-      error: { type: 'Error', message: 'x', stack: 'no frames here', frames: [null, 'text', { file: `${ORIGIN}/assets/app.min.js`, line: -1, column: 'x' }, { file: `${ORIGIN}/assets/app.min.js`, line: 99, column: 1 }, {}] },
+      error: {
+        type: 'Error',
+        message: 'x',
+        stack: 'no frames here',
+        frames: [
+          null,
+          'text',
+          { file: `${ORIGIN}/assets/app.min.js`, line: -1, column: 'x' },
+          { file: `${ORIGIN}/assets/app.min.js`, line: 99, column: 1 },
+          {},
+        ],
+      },
     });
     const out = await maps.resolve([plain, foreign, odd]);
     expect(out[0]).toBe(plain);

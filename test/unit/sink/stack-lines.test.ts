@@ -7,7 +7,7 @@ describe('parseStack: V8 (Chromium, Edge, Node)', () => {
   it('reads named, anonymous, constructor and async frames, top first, skipping the message', () => {
     // As Chromium 156 wrote it for a page script (the message itself holds an "at").
     const stack = [
-      'TypeError: Cannot read properties of undefined (reading \'total\') at checkout',
+      "TypeError: Cannot read properties of undefined (reading 'total') at checkout",
       '    at new Cart (https://shop.test/static/app.js:3:36)',
       '    at https://shop.test/static/app.js:5:11',
       '    at load (https://shop.test/static/app.js:8:40)',
@@ -28,7 +28,8 @@ describe('parseStack: V8 (Chromium, Edge, Node)', () => {
   });
 
   it('reads frames without a location: native functions and <anonymous> scripts', () => {
-    const stack = 'Error: anon\n    at file:///srv/app.mjs:7:29\n    at Array.map (<anonymous>)\n    at <anonymous>:5:1\n    at <anonymous>\n    at Array.forEach (native)';
+    const stack =
+      'Error: anon\n    at file:///srv/app.mjs:7:29\n    at Array.map (<anonymous>)\n    at <anonymous>:5:1\n    at <anonymous>\n    at Array.forEach (native)';
     expect(parseStack(stack)).toEqual([
       frame(undefined, 'file:///srv/app.mjs', 7, 29),
       frame('Array.map', '<anonymous>'),

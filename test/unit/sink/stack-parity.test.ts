@@ -89,7 +89,10 @@ describe('rewriteStack', () => {
       seen.push([`${place.file}:${place.line}:${place.column}`, name]);
       return place.file === 'a.js' ? to : undefined;
     });
-    expect(seen).toEqual([['a.js:1:2', 'o'], ['b.js:3:4', 'p']]);
+    expect(seen).toEqual([
+      ['a.js:1:2', 'o'],
+      ['b.js:3:4', 'p'],
+    ]);
     expect(out).toBe('Error: at a.js:1:2 said @b.js:3:4\n    at Array.map (<anonymous>)\n    at computeTotal (src/cart.ts:7:13)\n    at p (b.js:3:4)');
   });
 });

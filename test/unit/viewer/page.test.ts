@@ -13,7 +13,19 @@ afterEach(async () => {
 });
 
 function view(fields: Partial<ViewRecord>): ViewRecord {
-  return { time: Date.UTC(2024, 4, 1, 12), source: 'web', level: 'info', event: 'x', summary: '', attributes: [], origin: 'client', input: 'sink', line: 0, fields: {}, ...fields };
+  return {
+    time: Date.UTC(2024, 4, 1, 12),
+    source: 'web',
+    level: 'info',
+    event: 'x',
+    summary: '',
+    attributes: [],
+    origin: 'client',
+    input: 'sink',
+    line: 0,
+    fields: {},
+    ...fields,
+  };
 }
 
 /** The viewer page at `path` in happy-dom, its API answered by `api`. */
@@ -57,8 +69,24 @@ describe('the viewer page', () => {
       view({ time: start, event: 'checkout_started' }),
       view({ time: start + 50, event: 'span', span_id: 'a'.repeat(16), bar: { start: start + 50, duration: 100 }, summary: 'checkout (internal) 100 ms' }),
       view({ time: start + 80, event: 'request_started', source: 'server.log', origin: 'log' }),
-      view({ time: start + 200, event: 'http_request', level: 'error', span_id: 'b'.repeat(16), parent_span_id: 'a'.repeat(16), bar: { start: start + 60, duration: 140 } }),
-      view({ time: start + 210, event: 'client_error', level: 'error', error: { type: 'TypeError', message: 'boom', frames: [{ function: 'computeTotal', file: 'src/cart.ts', line: 7, column: 13, minified: { file: 'app.min.js', line: 1, column: 64 } }] } }),
+      view({
+        time: start + 200,
+        event: 'http_request',
+        level: 'error',
+        span_id: 'b'.repeat(16),
+        parent_span_id: 'a'.repeat(16),
+        bar: { start: start + 60, duration: 140 },
+      }),
+      view({
+        time: start + 210,
+        event: 'client_error',
+        level: 'error',
+        error: {
+          type: 'TypeError',
+          message: 'boom',
+          frames: [{ function: 'computeTotal', file: 'src/cart.ts', line: 7, column: 13, minified: { file: 'app.min.js', line: 1, column: 64 } }],
+        },
+      }),
     ];
     const window = await open(`/trace/${TRACE}`, (url) => {
       expect(url).toBe(`/api/trace/${TRACE}`);
@@ -67,7 +95,13 @@ describe('the viewer page', () => {
     const app = window.document.getElementById('app')!;
     await vi.waitFor(() => expect(app.querySelectorAll('.wf-row.record')).toHaveLength(5));
     const rows = [...app.querySelectorAll('.wf-row.record')];
-    expect(rows.map((row) => [row.querySelector('.name')!.textContent, (row as unknown as HTMLElement).dataset.kind, (row as unknown as HTMLElement).dataset.origin])).toEqual([
+    expect(
+      rows.map((row) => [
+        row.querySelector('.name')!.textContent,
+        (row as unknown as HTMLElement).dataset.kind,
+        (row as unknown as HTMLElement).dataset.origin,
+      ]),
+    ).toEqual([
       ['checkout_started', 'point', 'client'],
       ['span', 'span', 'client'],
       ['request_started', 'point', 'log'],
@@ -108,11 +142,20 @@ describe('the viewer page', () => {
     search.value = 'SETTINGS';
     document.querySelector('form')!.dispatchEvent(new window.Event('input', { bubbles: true }));
     expect(names()).toEqual(['page_view']);
-    expect([...(document.querySelector('select[name=service]') as unknown as HTMLSelectElement).options].map((option) => option.value)).toEqual(['', 'web', 'admin']);
+    expect([...(document.querySelector('select[name=service]') as unknown as HTMLSelectElement).options].map((option) => option.value)).toEqual([
+      '',
+      'web',
+      'admin',
+    ]);
   });
 
   it('orders the list by timestamp, whatever the order events arrived in, and counts in words', async () => {
-    const events = [view({ event: 'third', time: 3 }), view({ event: 'first', time: 1 }), view({ event: 'untimed', time: null }), view({ event: 'second', time: 2 })];
+    const events = [
+      view({ event: 'third', time: 3 }),
+      view({ event: 'first', time: 1 }),
+      view({ event: 'untimed', time: null }),
+      view({ event: 'second', time: 2 }),
+    ];
     const window = await open('/', () => ({ events }));
     const document = window.document;
     await vi.waitFor(() => expect(document.querySelectorAll('tr.event')).toHaveLength(4));

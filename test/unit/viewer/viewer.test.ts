@@ -113,7 +113,11 @@ describe('viewer data', () => {
 
   it('gathers a trace from the sink file, its memory and the backend logs, once each, oldest first', async () => {
     const shared = validEvent({ event: 'in_both', timestamp: '2024-05-01T12:00:00.100Z' });
-    const out = await lines('events.jsonl', [shared, validEvent({ event: 'only_in_file', timestamp: '2024-05-01T12:00:00.300Z' }), validEvent({ event: 'elsewhere', trace_id: 'f'.repeat(32) })]);
+    const out = await lines('events.jsonl', [
+      shared,
+      validEvent({ event: 'only_in_file', timestamp: '2024-05-01T12:00:00.300Z' }),
+      validEvent({ event: 'elsewhere', trace_id: 'f'.repeat(32) }),
+    ]);
     recent.add([shared, validEvent({ event: 'only_in_memory', timestamp: '2024-05-01T12:00:00.500Z' })]);
     const server = await lines('server.log', [
       { event: 'request_started', level: 'info', timestamp: '2024-05-01T12:00:00.200Z', trace_id: TRACE },
@@ -166,7 +170,9 @@ describe('viewer data', () => {
     const [head, data] = value!.split('\n');
     expect(head).toBe('event: events');
     const records = JSON.parse(data!.slice('data: '.length)) as ViewRecord[];
-    expect(records.map((record) => [record.event, record.level, record.fields.note])).toEqual([['checkout_started', 'warn', '</script><script>alert(1)</script>']]);
+    expect(records.map((record) => [record.event, record.level, record.fields.note])).toEqual([
+      ['checkout_started', 'warn', '</script><script>alert(1)</script>'],
+    ]);
 
     // The sink stopping ends every stream, so that its server can close.
     view.close();

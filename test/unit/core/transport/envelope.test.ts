@@ -28,7 +28,11 @@ describe('envelope', () => {
   });
 
   it('does not hoist a field that one event lacks or holds differently', () => {
-    const events = [{ id: '1', user_id: '7', n: 1 }, { id: '2', n: 1 }, { id: '3', user_id: '8', n: 1 }];
+    const events = [
+      { id: '1', user_id: '7', n: 1 },
+      { id: '2', n: 1 },
+      { id: '3', user_id: '8', n: 1 },
+    ];
     const [jsons, shared] = hoistShared(events.map((e) => JSON.stringify(e)));
     expect(JSON.parse(shared)).toEqual({ n: 1 });
     expect(expand(toBody(jsons, shared))).toEqual(events);
@@ -40,9 +44,18 @@ describe('envelope', () => {
 
   it('makes a typical page-exit body less than half its size', () => {
     const event = (i: number) => ({
-      timestamp: '2026-11-21T12:00:00.005Z', level: 'info', event: 'leaving', service: 'web', release: '1.4.2',
-      environment: 'production', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', session_id: 'a'.repeat(32),
-      url: 'https://shop.example.com/checkout/cart', id: String(i).padStart(32, '0'), sdk: { name: 'tracebeam', version: '0.1.0' }, i,
+      timestamp: '2026-11-21T12:00:00.005Z',
+      level: 'info',
+      event: 'leaving',
+      service: 'web',
+      release: '1.4.2',
+      environment: 'production',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      session_id: 'a'.repeat(32),
+      url: 'https://shop.example.com/checkout/cart',
+      id: String(i).padStart(32, '0'),
+      sdk: { name: 'tracebeam', version: '0.1.0' },
+      i,
     });
     const jsons = Array.from({ length: 300 }, (_, i) => JSON.stringify(event(i)));
     const [compact, shared] = hoistShared(jsons);

@@ -10,8 +10,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const answer = (status: number, headers: Record<string, string> = {}) =>
-  server.use(http.post(SINK, () => new HttpResponse(null, { status, headers })));
+const answer = (status: number, headers: Record<string, string> = {}) => server.use(http.post(SINK, () => new HttpResponse(null, { status, headers })));
 
 describe('postBatch', () => {
   it('POSTs the body as application/json and reports it sent', async () => {
