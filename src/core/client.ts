@@ -58,6 +58,27 @@ const TEXT: Array<[keyof TelemetryEvent, number]> = [
   ['user_id', 256],
 ];
 
+/** The wire format's own fields: what an event that is still too big is cut down to, in this order. */
+const WIRE_FIELDS = [
+  'id',
+  'timestamp',
+  'level',
+  'event',
+  'service',
+  'release',
+  'environment',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'session_id',
+  'url',
+  'user_id',
+  'error',
+  'vital',
+  'http',
+  'sdk',
+] as const;
+
 /**
  * A `beforeSend` may change what it likes, but an event the sink's schema refuses would be lost:
  * the fields the SDK makes are put back, unless a valid trace id replaced its own; the level and
@@ -125,51 +146,9 @@ export function createCoreClient(input: ClientOptions, platform: Platform): Clie
       json = stringify(normalize({ ...event, truncated: true }, 6, 1_024));
     }
     if (tooBig()) {
-      const {
-        id,
-        timestamp,
-        level,
-        event: name,
-        service,
-        release,
-        environment,
-        trace_id,
-        span_id,
-        parent_span_id,
-        session_id,
-        url,
-        user_id,
-        error,
-        vital,
-        http,
-        sdk,
-      } = event;
-      json = stringify(
-        normalize(
-          {
-            id,
-            timestamp,
-            level,
-            event: name,
-            service,
-            release,
-            environment,
-            trace_id,
-            span_id,
-            parent_span_id,
-            session_id,
-            url,
-            user_id,
-            error,
-            vital,
-            http,
-            sdk,
-            truncated: true,
-          },
-          6,
-          256,
-        ),
-      );
+      const wire: Record<string, unknown> = {};
+      for (const field of WIRE_FIELDS) wire[field] = event[field];
+      json = stringify(normalize({ ...wire, truncated: true }, 6, 256));
     }
     if (__DEV__ && options.debug) {
       const notes = [redacted && `${redacted} values redacted`, truncated && 'truncated to fit one beacon'].filter(Boolean);
