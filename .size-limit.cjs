@@ -62,7 +62,7 @@ module.exports = [
   },
   // tracebeam/react adds at most 1 kB to `init`: the same scenario without and with it (React, a
   // peer dependency, is left out of both), 0.82 kB apart today.
-  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: initialChunk, gzip: true, limit: '11706 B' /* target 7,500 B */ },
+  { name: 'init', import: { 'dist/index.mjs': '{ init }' }, modifyEsbuildConfig: initialChunk, gzip: true, limit: '11711 B' /* target 7,500 B */ },
   {
     name: 'init + tracebeam/react',
     import: {
@@ -71,7 +71,7 @@ module.exports = [
     },
     modifyEsbuildConfig: initialChunk,
     gzip: true,
-    limit: '12526 B',
+    limit: '12530 B',
   },
   // The chunk `init` (and `webVitals()`) fetches after the page load: all of web-vitals, as a
   // dynamic import gets it.
@@ -89,7 +89,7 @@ module.exports = [
     path: 'dist/tracebeam.min.js',
     disablePlugins: ['@size-limit/esbuild'],
     gzip: true,
-    limit: '14881 B' /* target 8,500 B */,
+    limit: '14883 B' /* target 8,500 B */,
   },
   {
     name: 'pre-load snippet: dist/snippet.min.js',

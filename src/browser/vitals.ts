@@ -84,14 +84,16 @@ function observing(start: (observe: (reporters: Reporter[]) => void, client: Cli
       const unlisten = listen(['click', 'submit', 'keydown'], (event) => {
         if (marks.push([event.timeStamp, client.currentTrace().traceId]) > MARKS) marks.shift();
       });
-      // An INP's entries are the events of one interaction (pointerdown, pointerup, click...);
-      // their startTime is the event's timeStamp. The latest of them is the one that renewed the
-      // trace, and so works without the attribution build's interactionTime.
+      // An INP's entries are the events of one interaction (pointerdown, pointerup, click...) that
+      // took longest, each from its event's timeStamp to the next paint. On a busy page the
+      // pointerdown and the click share that paint, and only the pointerdown, the longer, is kept:
+      // so the interaction's mark is the latest one before the end of its entries, not their start
+      // (durations are rounded to 8 ms, hence the 4 ms). No attribution build needed.
       const traceOf = ({ name, entries }: Metric): string => {
         let trace = load;
         if (name === 'INP') {
-          const time = Math.max(...entries.map((entry) => entry.startTime));
-          for (const [at, id] of marks) if (at <= time + 1) trace = id;
+          const end = Math.max(...entries.map((entry) => entry.startTime + entry.duration));
+          for (const [at, id] of marks) if (at <= end + 4) trace = id;
         }
         return trace;
       };

@@ -131,7 +131,7 @@ describe('webVitals', () => {
     teardown();
   });
 
-  it("puts INP in the trace of the interaction it measured, found by its entries' start times", async () => {
+  it('puts INP in the trace of the interaction it measured, found by the time its entries span', async () => {
     reporters.clear();
     const { client, captured, current } = fakeClient();
     const teardown = webVitals().setup(client) as () => void;
@@ -144,13 +144,22 @@ describe('webVitals', () => {
       dispatchEvent(click);
       clicks.push(click.timeStamp);
       // Interactions some milliseconds apart, as a person's are.
-      for (const until = performance.now() + 5; performance.now() < until;);
+      for (const until = performance.now() + 20; performance.now() < until;);
     }
-    // The second click's interaction: a pointerdown a little before it, and the click itself.
-    reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[1] - 0.5 }, { startTime: clicks[1] }] }));
+    // The second click's interaction: a pointerdown a little before it, and the click itself, both to one paint.
+    reporters.get('INP')!(
+      metric('INP', {
+        entries: [
+          { startTime: clicks[1] - 0.5, duration: 8.5 },
+          { startTime: clicks[1], duration: 8 },
+        ],
+      }),
+    );
+    // The third's, on a busy page: only its pointerdown, longer than the click it shared a paint with.
+    reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[2] - 3, duration: 160 }] }));
     // An interaction before any click (a key the page does not renew on) stays in the page load's trace.
-    reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[0] - 1_000 }] }));
-    expect(captured.map((event) => event.trace_id)).toEqual(['2'.repeat(32), LOAD]);
+    reporters.get('INP')!(metric('INP', { entries: [{ startTime: clicks[0] - 1_000, duration: 200 }] }));
+    expect(captured.map((event) => event.trace_id)).toEqual(['2'.repeat(32), '3'.repeat(32), LOAD]);
     teardown();
   });
 
@@ -169,7 +178,7 @@ describe('webVitals', () => {
     await settled();
     expect([...reporters.keys()].sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
     // web-vitals reads the interactions before it from the browser's buffer.
-    reporters.get('INP')!(metric('INP', { entries: [{ startTime: click.timeStamp }] }));
+    reporters.get('INP')!(metric('INP', { entries: [{ startTime: click.timeStamp, duration: 152 }] }));
     reporters.get('LCP')!(metric('LCP'));
     expect(captured.map((event) => [event.vital?.name, event.trace_id])).toEqual([
       ['INP', 'c'.repeat(32)],
