@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 // @ts-expect-error: a plain .mjs helper shared with the test runner script
-import { findChromium, HOW_TO_GET_ONE } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_ONE } from './scripts/chromium.mjs';
 
 const executablePath: string | undefined = findChromium();
 if (!executablePath) throw new Error(HOW_TO_GET_ONE);
@@ -12,22 +12,13 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 30_000,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     headless: true,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath,
-      // Without the background-networking flags Chromium keeps dialling out, and this network is closed.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });

@@ -8,6 +8,18 @@ const DEBIAN = '/usr/bin/chromium';
 export const HOW_TO_GET_ONE =
   'No Chromium found: install one with `sudo apt-get install chromium` (Debian/Ubuntu) or `npx playwright install chromium`, or set CHROMIUM_PATH.';
 
+/** The flags every run of Chromium here gets: without the background-networking ones it keeps
+ * dialling out, and this network is closed. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 /** The path of a usable Chromium, or undefined. */
 export function findChromium() {
   const candidates = [process.env.CHROMIUM_PATH, DEBIAN, playwrightChromium()];
