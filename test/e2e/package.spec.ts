@@ -20,9 +20,8 @@ test.beforeAll(() => {
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', async () => {
-  const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', '--out', 'events.jsonl', '--cors', 'http://localhost:5173'], { cwd: dir });
+  const { url, stop } = await startSink(['--out', 'events.jsonl', '--cors', 'http://localhost:5173']);
   try {
-    const url = await listeningUrl(sink);
     const event = {
       id: 'a'.repeat(32),
       timestamp: '2026-11-21T12:00:00.000Z',
@@ -44,7 +43,7 @@ test('`tracebeam sink` works after `npm install tracebeam` in an empty folder', 
     const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.test' }, body: '{"events":[]}' });
     expect(refused.status).toBe(403);
   } finally {
-    sink.kill('SIGTERM');
+    await stop();
   }
 });
 
@@ -79,14 +78,13 @@ test('`tracebeam sink --help`, `tracebeam trace` and the viewer work from the in
   expect(timeline.indexOf('order_received')).toBeGreaterThanOrEqual(0);
   expect(timeline.indexOf('order_received')).toBeLessThan(timeline.indexOf('order_saved'));
 
-  const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', '--out', 'viewer.jsonl', '--ui'], { cwd: dir });
+  const { url, stop } = await startSink(['--out', 'viewer.jsonl', '--ui']);
   try {
-    const url = await listeningUrl(sink);
     const page = await fetch(url + '/');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
   } finally {
-    sink.kill('SIGTERM');
+    await stop();
   }
 });
 
@@ -109,6 +107,30 @@ test('the sink says how to install source-map when asked to read source maps wit
 });
 
 /** The URL `tracebeam sink` prints once it listens. */
+/**
+ * `npx tracebeam sink` from the installed package, as a user runs it, on a free port. It runs in a
+ * process group of its own: npx does not pass a signal on to the command it started, so stopping
+ * it means signalling the group.
+ */
+async function startSink(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const sink = spawn('npx', ['--no-install', 'tracebeam', 'sink', '--port', '0', ...args], { cwd: dir, detached: true });
+  const exited = new Promise((resolve) => sink.once('exit', resolve));
+  const stop = async (): Promise<void> => {
+    try {
+      process.kill(-sink.pid!, 'SIGTERM');
+    } catch {
+      // The group is gone already.
+    }
+    await exited;
+  };
+  try {
+    return { url: await listeningUrl(sink), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 function listeningUrl(sink: ReturnType<typeof spawn>): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let said = '';
