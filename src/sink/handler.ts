@@ -1,6 +1,7 @@
 import { readLimitedBody } from './body';
 import { nodeEventsPath } from './fast-path';
-import { answerHeaders, createIntake, error, type Answer, type SinkHandlerOptions } from './intake';
+import { createIntake, error, type SinkHandlerOptions } from './intake';
+import { toResponse } from './respond';
 
 export type { SinkAnswer, SinkHandlerOptions, SinkWriter } from './intake';
 export { DEFAULT_DEDUPE_SIZE, DEFAULT_MAX_BODY_BYTES, MAX_BODY_DEPTH, RETRY_AFTER_SECONDS } from './intake';
@@ -35,10 +36,6 @@ export function createSinkHandler(options: SinkHandlerOptions = {}): SinkHandler
   };
   // `toNodeListener` finds the intake here and serves POSTs of events without web objects.
   return nodeEventsPath.attach(handler, intake);
-}
-
-function toResponse(answer: Answer): Response {
-  return new Response(answer.body === null ? null : JSON.stringify(answer.body), { status: answer.status, headers: answerHeaders(answer) });
 }
 
 /** Lets the runtime drop an unread body instead of keeping it buffered for nobody. */

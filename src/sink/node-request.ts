@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { errorResponse } from './respond';
+import { error as answer } from './intake';
+import { toResponse } from './respond';
 
 export interface NodeBody {
   stream: ReadableStream<Uint8Array>;
@@ -21,9 +22,8 @@ export function toRequest(req: IncomingMessage): Converted {
       return {
         request: undefined,
         body: undefined,
-        refusal: errorResponse(
-          500,
-          'the request body was read by another middleware before the sink: mount the sink before it, or use express.json() or express.text()',
+        refusal: toResponse(
+          answer(500, 'the request body was read by another middleware before the sink: mount the sink before it, or use express.json() or express.text()'),
         ),
       };
     }
@@ -45,7 +45,7 @@ export function toRequest(req: IncomingMessage): Converted {
     // Only methods that fetch forbids (TRACE, TRACK) or that are not valid tokens get here.
     body?.release();
     const message = error instanceof Error ? error.message : String(error);
-    return { request: undefined, body: undefined, refusal: errorResponse(405, `unsupported request: ${message}`, { allow: 'POST, OPTIONS' }) };
+    return { request: undefined, body: undefined, refusal: toResponse(answer(405, `unsupported request: ${message}`, { allow: 'POST, OPTIONS' })) };
   }
 }
 

@@ -2,10 +2,11 @@
 // runtimes that have no node: modules.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeEventsPath } from './fast-path';
+import { error as answer } from './intake';
 import { serveEvents } from './node-events';
 import { bodyUnread, toRequest, type NodeBody } from './node-request';
 import { writeResponse } from './node-response';
-import { errorResponse } from './respond';
+import { toResponse } from './respond';
 
 /** A node:http request listener; also usable as Express middleware. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -34,7 +35,7 @@ async function serve(handler: WebHandler, req: IncomingMessage, res: ServerRespo
     response = converted.request === undefined ? converted.refusal : await handler(converted.request);
   } catch (error) {
     console.error('tracebeam sink: handler failed', error);
-    response = errorResponse(500, 'internal error in the sink');
+    response = toResponse(answer(500, 'internal error in the sink'));
   }
   try {
     await writeResponse(response, req, res);

@@ -1,12 +1,6 @@
-/** JSON answers of the sink. Every answer, success or failure, is a small JSON object. */
-export function jsonResponse(status: number, body: unknown, headers?: HeadersInit): Response {
-  const out = new Headers(headers);
-  out.set('content-type', 'application/json; charset=utf-8');
-  // Answers describe one request; a cache must never replay them for another.
-  out.set('cache-control', 'no-store');
-  return new Response(JSON.stringify(body), { status, headers: out });
-}
+/** The web `Response` of one of the intake's answers: sent by the web handler and by the node adapter's own refusals. */
+import { answerHeaders, type Answer } from './intake';
 
-export function errorResponse(status: number, message: string, headers?: HeadersInit): Response {
-  return jsonResponse(status, { error: message }, headers);
+export function toResponse(answer: Answer): Response {
+  return new Response(answer.body === null ? null : JSON.stringify(answer.body), { status: answer.status, headers: answerHeaders(answer) });
 }
