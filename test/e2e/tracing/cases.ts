@@ -778,7 +778,13 @@ export const XHR_CASES: Case[] = [
   { name: 'a same-origin redirect to another origin', run: (h, c) => h.xhr('GET', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1')) },
   {
     name: 'a same-origin redirect to another origin, with upload listeners',
-    run: (h, c) => h.xhr('POST', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1'), { body: 'x', upload: true }),
+    // Upload listeners make the cross-origin leg preflighted, which is what this case compares.
+    // Whether Chromium fires upload events around that preflight depends on timing, with or
+    // without the SDK, so they are left out here ('upload events' above compares them).
+    run: async (h, c) => {
+      const state = await h.xhr('POST', '/api/redirect?to=' + encodeURIComponent(c.other + '/api/echo?cors=1'), { body: 'x', upload: true });
+      return { ...state, log: state.log.filter((entry: string) => !entry.startsWith('upload.')) };
+    },
   },
   {
     name: 'the patched methods print as native code',
