@@ -165,14 +165,18 @@ function writer(file: SinkWriter | undefined, store: ClickHouseWriter | undefine
   };
 }
 
-function checkClickHouseUrl(value: string): string {
-  let url: URL | undefined;
+/** Whether `value` parses as an http: or https: URL. */
+function isHttpUrl(value: string): boolean {
   try {
-    url = new URL(value);
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
   } catch {
-    url = undefined;
+    return false;
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+}
+
+function checkClickHouseUrl(value: string): string {
+  if (!isHttpUrl(value)) {
     throw usageError(`--clickhouse: "${value}" is not the URL of ClickHouse's HTTP interface, such as http://127.0.0.1:8123`);
   }
   return value;
@@ -194,15 +198,7 @@ function parseCors(value: string): string[] | '*' {
     .filter((entry) => entry !== '');
   if (origins.length === 0) throw usageError('--cors needs an origin such as http://localhost:5173, or *');
   for (const origin of origins) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw usageError(`--cors: "${origin}" is not an origin such as http://localhost:5173`);
-    }
+    if (!isHttpUrl(origin)) throw usageError(`--cors: "${origin}" is not an origin such as http://localhost:5173`);
   }
   return origins;
 }
