@@ -156,6 +156,15 @@ describe('parseSinkArgs', () => {
     [['--cors', 'localhost:5173'], '--cors: "localhost:5173" is not an origin such as http://localhost:5173'],
     [['--cors', 'ftp://files.test'], '--cors: "ftp://files.test" is not an origin such as http://localhost:5173'],
     [['--cors', ' , '], '--cors needs an origin such as http://localhost:5173, or *'],
+    [['--clickhouse', '127.0.0.1:8123'], '--clickhouse: "127.0.0.1:8123" is not the URL of ClickHouse\'s HTTP interface, such as http://127.0.0.1:8123'],
+    [
+      ['--clickhouse', 'tcp://127.0.0.1:9000'],
+      '--clickhouse: "tcp://127.0.0.1:9000" is not the URL of ClickHouse\'s HTTP interface, such as http://127.0.0.1:8123',
+    ],
+    [
+      ['--clickhouse', 'http://127.0.0.1:8123', '--table', 'logs; DROP'],
+      '--table: "logs; DROP" is not a table name such as tracebeam_events or logs.tracebeam_events',
+    ],
     [['--verbose'], 'unknown flag --verbose'],
     [['extra'], 'unexpected argument "extra"'],
   ])('refuses %j with a usage error', (argv, message) => {
