@@ -29,7 +29,9 @@ export function initWith(options: ClientOptions, vitals: Integration): Client {
     merged = {
       ...options,
       // Anything but an array is left for the client to report by name.
-      integrations: Array.isArray(own) ? [...defaults.filter((d) => !own.some((o: Integration) => o?.name === d.name)), ...own] : (own as Integration[]),
+      integrations: Array.isArray(own)
+        ? [...defaults.filter((fallback) => !own.some((mine: Integration) => mine?.name === fallback.name)), ...own]
+        : (own as Integration[]),
     };
   } catch {
     // Options that can't be read (a revoked Proxy, a getter that throws): the client reports them.

@@ -23,11 +23,11 @@ interface TrustedWindow {
   trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
 }
 
-((w: Window & { tracebeam?: unknown }, d: Document) => {
+((win: Window & { tracebeam?: unknown }, doc: Document) => {
   // A second copy of the snippet, or the SDK itself already here.
-  if (w.tracebeam) return;
+  if (win.tracebeam) return;
   const events = ['error', 'unhandledrejection'];
-  const script = d.currentScript as HTMLScriptElement | null;
+  const script = doc.currentScript as HTMLScriptElement | null;
   const stub = { _q: [], _d: 0 } as unknown as Stub;
   const record = (method: string, args: ArrayLike<unknown>): void => {
     if (stub._q.length < MAX_RECORDED) stub._q.push([method, args, Date.now()]);
@@ -35,19 +35,19 @@ interface TrustedWindow {
   };
   // The ErrorEvent itself is kept: the SDK reads it as its own listener would have.
   const onEvent = (event: Event): void => record(event.type, [event]);
-  events.forEach((type) => w.addEventListener(type, onEvent));
-  stub._off = () => events.forEach((type) => w.removeEventListener(type, onEvent));
+  events.forEach((type) => win.addEventListener(type, onEvent));
+  stub._off = () => events.forEach((type) => win.removeEventListener(type, onEvent));
   ['init', 'log', 'captureError', 'setUser', 'setContext'].forEach(
     (method) =>
       (stub[method] = function () {
         record(method, arguments);
       }),
   );
-  w.tracebeam = stub;
+  win.tracebeam = stub;
 
   const data = script && script.dataset;
   if (data && data.src) {
-    const sdk = d.createElement('script');
+    const sdk = doc.createElement('script');
     Object.assign(sdk.dataset, data);
     sdk.async = true;
     // Under `require-trusted-types-for 'script'` a script's URL must be a TrustedScriptURL: a policy
@@ -56,7 +56,7 @@ interface TrustedWindow {
     // not, createPolicy throws and the plain URL is tried, as without Trusted Types.
     let src: unknown = data.src;
     try {
-      src = (w as unknown as TrustedWindow).trustedTypes!.createPolicy('tracebeam', { createScriptURL: (url: string) => url }).createScriptURL(data.src);
+      src = (win as unknown as TrustedWindow).trustedTypes!.createPolicy('tracebeam', { createScriptURL: (url: string) => url }).createScriptURL(data.src);
     } catch {
       // No Trusted Types here, or no policy of that name allowed.
     }

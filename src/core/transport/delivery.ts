@@ -54,10 +54,10 @@ export interface Delivery {
 /** Regular requests at once: a burst is sent sooner rather than evicted, without flooding the sink. */
 const MAX_IN_FLIGHT = 4;
 
-export function createDelivery(o: DeliveryOptions): Delivery {
-  const queue = createQueue(o.maxQueue);
-  const sender = createSender(o);
-  const controller = createFlushController(o, (reason) => (reason === 'page_hidden' ? exit() : void sendBatch(reason)));
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const queue = createQueue(options.maxQueue);
+  const sender = createSender(options);
+  const controller = createFlushController(options, (reason) => (reason === 'page_hidden' ? exit() : void sendBatch(reason)));
   /** Each batch in flight, and what its answer resolves to: true when no retry is needed. */
   const inFlight = new Map<Entry[], Promise<boolean>>();
   /** What left by beacon (or a keepalive request still unanswered) and is not confirmed yet. */
@@ -87,10 +87,10 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   function save(): void {
     const entries = unconfirmed();
     // Nothing kept and nothing to keep: no storage write at all.
-    if (!o.outbox || (!entries.length && !stored)) return;
+    if (!options.outbox || (!entries.length && !stored)) return;
     stored = entries.length > 0;
-    const saved = o.outbox.save(entries);
-    if (__DEV__ && o.debug && (stored || !saved)) {
+    const saved = options.outbox.save(entries);
+    if (__DEV__ && options.debug && (stored || !saved)) {
       if (saved) say('debug', `kept ${entries.length} unconfirmed events in the outbox: ${describeEntries(entries)}`);
       else say('warn', `the outbox could not write to localStorage (disabled or full): ${entries.length} unconfirmed events live in this page only`);
     }
@@ -113,7 +113,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   /** Starts one batch, if one waits and fewer than MAX_IN_FLIGHT are out. */
   function sendBatch(reason: FlushReason): Promise<boolean> | undefined {
     if (stopped || hidden || inFlight.size >= MAX_IN_FLIGHT || !queue.entries.length) return;
-    const batch = queue.take(o.maxEvents, o.maxBytes - ENVELOPE_BYTES);
+    const batch = queue.take(options.maxEvents, options.maxBytes - ENVELOPE_BYTES);
     const answered = sender.send(batch).then((result) => {
       inFlight.delete(batch);
       if (typeof result === 'number') {
@@ -122,7 +122,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
           batch.filter((entry) => !beaconed.has(entry)),
           true,
         );
-        if (__DEV__ && o.debug) {
+        if (__DEV__ && options.debug) {
           say('warn', `${batch.length} events not delivered (${reason}): no answer, or 408, 429 or 5xx from the sink; retry in ${Math.round(result)} ms`);
         }
         controller.retryIn(result);
@@ -130,7 +130,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
         return false;
       }
       batch.forEach((entry) => beaconed.delete(entry));
-      if (__DEV__ && o.debug) {
+      if (__DEV__ && options.debug) {
         if (result === 'sent') say('info', `sent ${batch.length} events (${reason}): ${describeEntries(batch)}`);
         else say('error', `the sink refused ${batch.length} events (${reason}) and they are dropped: is the sink's URL right, and does it allow this origin?`);
       }
@@ -160,13 +160,13 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     for (const { entries: sent, bytes, answer } of sender.exit(entries, exitRoom)) {
       exitRoom -= bytes;
       sent.forEach((entry) => beaconed.add(entry));
-      if (__DEV__ && o.debug)
+      if (__DEV__ && options.debug)
         say(
           'info',
-          `sent ${sent.length} events (page_hidden) by ${!answer ? 'beacon' : o.transport ? "the app's transport" : 'keepalive fetch'}: ${describeEntries(sent)}`,
+          `sent ${sent.length} events (page_hidden) by ${!answer ? 'beacon' : options.transport ? "the app's transport" : 'keepalive fetch'}: ${describeEntries(sent)}`,
         );
       void answer?.then((result) => {
-        if (__DEV__ && o.debug && typeof result === 'number')
+        if (__DEV__ && options.debug && typeof result === 'number')
           say('warn', `${sent.length} events sent at page exit got no answer; they go again if the page comes back`);
         sent.forEach((entry) => beaconed.delete(entry));
         // A keepalive request that failed: the page is still here, so it waits for its return.

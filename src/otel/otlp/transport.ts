@@ -131,7 +131,9 @@ export function otlpTransport(options: OtlpTransportOptions = {}, beacon: Beacon
       if (waits.length) {
         // A batch the client gave up on never comes back to clear its ids: a bound keeps that small.
         if (delivered.size > MAX_REMEMBERED) delivered.clear();
-        parts.forEach((part, i) => results[i] === 'sent' && part.ids.forEach((id) => delivered.add(id)));
+        parts.forEach((part, i) => {
+          if (results[i] === 'sent') part.ids.forEach((id) => delivered.add(id));
+        });
         const asked = waits.filter((wait) => wait >= 0);
         return asked.length ? Math.max(...asked) : NaN;
       }
