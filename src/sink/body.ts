@@ -1,11 +1,17 @@
 /** Reads a request body without ever holding more than the limit in memory. */
+import type { HeaderSource } from './content-type';
+
+/** Whether the request's own Content-Length is over `maxBytes`: such a body is refused before a byte is read. */
+export function declaresMoreThan(headers: HeaderSource, maxBytes: number): boolean {
+  const declared = headers.get('content-length');
+  return declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes;
+}
 
 export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too_large' } | { ok: false; reason: 'unreadable'; message: string };
 
 export async function readLimitedBody(request: Request, maxBytes: number): Promise<BodyResult> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) {
-    // Refuse before reading a byte; cancelling tells the runtime it may drop the rest.
+  if (declaresMoreThan(request.headers, maxBytes)) {
+    // Cancelling tells the runtime it may drop the rest.
     cancelQuietly(request.body);
     return { ok: false, reason: 'too_large' };
   }

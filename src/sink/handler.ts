@@ -1,6 +1,6 @@
 import { readLimitedBody } from './body';
 import { nodeEventsPath } from './fast-path';
-import { createIntake, error, type SinkHandlerOptions } from './intake';
+import { createIntake, internalError, type SinkHandlerOptions } from './intake';
 import { toResponse } from './respond';
 
 export type { SinkAnswer, SinkHandlerOptions, SinkWriter } from './intake';
@@ -30,8 +30,7 @@ export function createSinkHandler(options: SinkHandlerOptions = {}): SinkHandler
     try {
       return await handle(request);
     } catch (failure) {
-      console.error('tracebeam sink: unexpected error', failure);
-      return toResponse(error(500, 'internal error in the sink'));
+      return toResponse(internalError('unexpected error', failure));
     }
   };
   // `toNodeListener` finds the intake here and serves POSTs of events without web objects.

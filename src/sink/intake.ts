@@ -130,6 +130,12 @@ export function error(status: number, message: string, headers: Record<string, s
   return { status, body: { error: message }, headers };
 }
 
+/** A failure inside the sink: logged where the operator sees it, and a 500 that names no detail. */
+export function internalError(what: string, failure: unknown): Answer {
+  console.error(`tracebeam sink: ${what}`, failure);
+  return error(500, 'internal error in the sink');
+}
+
 /**
  * Every header of the answer, names in lowercase and sorted, as a web `Headers` lists them: the
  * two paths send the same set.

@@ -6,8 +6,9 @@
  * bodies an Express parser already read) through the web handler.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { declaresMoreThan } from './body';
 import type { HeaderSource } from './content-type';
-import { answerHeaders, error, type Answer, type Intake } from './intake';
+import { answerHeaders, internalError, type Answer, type Intake } from './intake';
 import { requestUrl } from './node-request';
 
 /** Node's parsed headers behind `get`: what `Headers.get` answers for the same request. */
@@ -27,8 +28,7 @@ export async function serveEvents(intake: Intake, req: IncomingMessage, res: Ser
   try {
     answer = await decide(intake, req);
   } catch (failure) {
-    console.error('tracebeam sink: unexpected error', failure);
-    answer = error(500, 'internal error in the sink');
+    answer = internalError('unexpected error', failure);
   }
   send(answer, req, res);
 }
@@ -47,8 +47,7 @@ async function decide(intake: Intake, req: IncomingMessage): Promise<Answer> {
     discard(req);
     return head.answer;
   }
-  const declared = headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > intake.maxBodyBytes) {
+  if (declaresMoreThan(headers, intake.maxBodyBytes)) {
     discard(req);
     return intake.tooLarge(head.cors);
   }

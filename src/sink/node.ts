@@ -2,7 +2,7 @@
 // runtimes that have no node: modules.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeEventsPath } from './fast-path';
-import { error as answer } from './intake';
+import { internalError } from './intake';
 import { serveEvents } from './node-events';
 import { bodyUnread, toRequest, type NodeBody } from './node-request';
 import { writeResponse } from './node-response';
@@ -33,9 +33,8 @@ async function serve(handler: WebHandler, req: IncomingMessage, res: ServerRespo
     const converted = toRequest(req);
     body = converted.body;
     response = converted.request === undefined ? converted.refusal : await handler(converted.request);
-  } catch (error) {
-    console.error('tracebeam sink: handler failed', error);
-    response = toResponse(answer(500, 'internal error in the sink'));
+  } catch (failure) {
+    response = toResponse(internalError('handler failed', failure));
   }
   try {
     await writeResponse(response, req, res);
